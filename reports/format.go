@@ -3,6 +3,8 @@ package reports
 import (
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -72,4 +74,83 @@ func WriteTranscript(w io.Writer, t Transcript) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// TranscriptFileName is the file name WriteTranscriptFiles gives a case's
+// transcripts: the case ID with every character outside [A-Za-z0-9.-]
+// replaced by '_', plus ".txt".
+func TranscriptFileName(caseID string) string {
+	var b strings.Builder
+	for _, r := range caseID {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	return b.String() + ".txt"
+}
+
+// WriteTranscriptFiles writes one text file per conformance case that has
+// transcripts (all cases, or only the ones that did not pass when
+// onlyNotPassed is set) into dir, named by TranscriptFileName: the case's ID,
+// outcome, RFC sentence, Expected, Actual and its numbered transcripts. For a
+// load result it writes one file per kept violation and error sample. It
+// returns the paths written.
+func WriteTranscriptFiles(dir string, r *Result, onlyNotPassed bool) ([]string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	var paths []string
+	write := func(name, body string) error {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			return err
+		}
+		paths = append(paths, p)
+		return nil
+	}
+	if c := r.Conformance; c != nil {
+		for i := range c.Cases {
+			cs := &c.Cases[i]
+			if len(cs.Transcripts) == 0 || onlyNotPassed && (cs.Outcome == Pass || cs.Outcome == Skip) {
+				continue
+			}
+			var b strings.Builder
+			fmt.Fprintf(&b, "%s %s\n", cs.Outcome, cs.ID)
+			if cs.Title != "" {
+				fmt.Fprintf(&b, "%s\n", cs.Title)
+			}
+			b.WriteByte('\n')
+			writeCaseDetails(&b, cs, "")
+			for _, t := range cs.Transcripts {
+				b.WriteByte('\n')
+				_ = WriteTranscript(&b, t)
+			}
+			if err := write(TranscriptFileName(cs.ID), b.String()); err != nil {
+				return paths, err
+			}
+		}
+	}
+	if l := r.Load; l != nil {
+		for i := range l.Violations {
+			var b strings.Builder
+			writeViolation(&b, &l.Violations[i])
+			if err := write(fmt.Sprintf("violation-%04d-%s", i+1, TranscriptFileName(l.Violations[i].Check)), b.String()); err != nil {
+				return paths, err
+			}
+		}
+		for i, e := range l.Errors {
+			var b strings.Builder
+			fmt.Fprintf(&b, "%s %s at +%s %s: %s\n", e.Command, e.Kind, FormatDuration(e.Offset), strings.TrimSpace(e.User+" "+e.Device), e.Message)
+			for _, t := range e.Transcripts {
+				_ = WriteTranscript(&b, t)
+			}
+			if err := write(fmt.Sprintf("error-%04d-%s", i+1, TranscriptFileName(e.Command)), b.String()); err != nil {
+				return paths, err
+			}
+		}
+	}
+	return paths, nil
 }

@@ -77,10 +77,12 @@ func (p *parser) entity(start, end, depth int, inDigest bool) *entity {
 		}
 	}
 	if e.typ == "TEXT" {
-		if _, ok := paramValue(e.params, "CHARSET"); !ok {
+		_, plain := paramValue(e.params, "CHARSET")
+		_, extended := paramValue(e.params, "CHARSET*")
+		if !plain && !extended {
 			// The charset of text without one is US-ASCII (RFC 2046
 			// section 4.1.2); BODYSTRUCTURE states it.
-			e.params = append([]param{{"CHARSET", "US-ASCII"}}, e.params...)
+			e.params = append(e.params, param{"CHARSET", "US-ASCII"})
 		}
 	}
 	switch {

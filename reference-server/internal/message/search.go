@@ -46,27 +46,29 @@ func (m *Message) HeaderExists(field string) bool {
 // The text searched is that of every TEXT and MESSAGE part (and of a body
 // without Content-Type, which is text), decoded from its
 // Content-Transfer-Encoding (BASE64, QUOTED-PRINTABLE) and converted from
-// its charset to UTF-8; for an encapsulated MESSAGE/RFC822, its header
-// (decoded as in HeaderContains) and its own text parts. Other media types
-// (images, applications) are not text and are not searched. An empty
-// substr matches every message.
+// its charset to UTF-8, and the header of every encapsulated MESSAGE/RFC822
+// (decoded as in HeaderContains), which is part of the message body.
+// Other media types (images, applications) are not text and are not
+// searched, nor are the MIME headers of body parts. An empty substr
+// matches every message.
 func (m *Message) BodyContains(substr string) bool {
 	if substr == "" {
 		return true
 	}
-	return m.bodyContains(m.root, foldCase(substr), 0)
+	return m.searchBody(m.root, foldCase(substr), false, 0)
 }
 
 // TextContains reports whether the header or the body of the message
-// contains substr (RFC 3501 section 6.4.4, SEARCH TEXT). Header fields are
-// matched as "Name: decoded value", each on its own; the body as in
-// BodyContains.
+// contains substr (RFC 3501 section 6.4.4, SEARCH TEXT): the message's
+// header, every header inside its body (MIME headers of parts included),
+// and the text BodyContains searches. Each header field is matched on its
+// own, as "Name: decoded value".
 func (m *Message) TextContains(substr string) bool {
 	if substr == "" {
 		return true
 	}
 	needle := foldCase(substr)
-	return m.headerTextContains(m.root, needle) || m.bodyContains(m.root, needle, 0)
+	return m.headerTextContains(m.root, needle) || m.searchBody(m.root, needle, true, 0)
 }
 
 func (m *Message) headerTextContains(e *entity, needle string) bool {
@@ -78,20 +80,22 @@ func (m *Message) headerTextContains(e *entity, needle string) bool {
 	return false
 }
 
-func (m *Message) bodyContains(e *entity, needle string, depth int) bool {
+// searchBody looks for needle in the body of e; partHeaders adds the MIME
+// headers of the parts below e.
+func (m *Message) searchBody(e *entity, needle string, partHeaders bool, depth int) bool {
 	if depth > MaxDepth {
 		return false
 	}
 	switch {
 	case e.multipart:
 		for _, c := range e.children {
-			if m.bodyContains(c, needle, depth+1) {
+			if partHeaders && m.headerTextContains(c, needle) || m.searchBody(c, needle, partHeaders, depth+1) {
 				return true
 			}
 		}
 		return false
 	case e.message != nil:
-		return m.headerTextContains(e.message, needle) || m.bodyContains(e.message, needle, depth+1)
+		return m.headerTextContains(e.message, needle) || m.searchBody(e.message, needle, partHeaders, depth+1)
 	case e.typ == "TEXT" || e.typ == "MESSAGE":
 		return strings.Contains(foldCase(m.decodedText(e)), needle)
 	}

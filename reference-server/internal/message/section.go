@@ -41,7 +41,8 @@ type SectionSpec struct {
 //   - HEADER: the header, including the empty line that ends it.
 //   - HEADER.FIELDS / HEADER.FIELDS.NOT: the header fields whose name is
 //     (is not) in Fields, compared case-insensitively, in message order,
-//     with their folding kept, followed by an empty line (CRLF).
+//     with their folding kept, followed by an empty line (CRLF, or LF in
+//     a header whose lines end in bare LF).
 //   - TEXT: the body of the message.
 //   - MIME: the MIME header of the part, including its empty line; it needs
 //     a part number.
@@ -114,7 +115,13 @@ func subParts(e *entity) []*entity {
 
 // headerFields selects the fields of e whose name is (include) or is not
 // (!include) in names, in message order, and ends them with an empty line.
+// Lines keep their own terminators; a last line without one, and the empty
+// line, get the header's line ending (CRLF unless the header uses bare LF).
 func (m *Message) headerFields(e *entity, names []string, include bool) []byte {
+	eol := "\r\n"
+	if h := m.raw[e.start:e.bodyStart]; len(h) > 0 && h[len(h)-1] == '\n' && (len(h) < 2 || h[len(h)-2] != '\r') {
+		eol = "\n"
+	}
 	var out []byte
 	for _, f := range e.fields {
 		listed := false
@@ -129,8 +136,8 @@ func (m *Message) headerFields(e *entity, names []string, include bool) []byte {
 		}
 		out = append(out, m.raw[f.start:f.end]...)
 		if out[len(out)-1] != '\n' {
-			out = append(out, "\r\n"...)
+			out = append(out, eol...)
 		}
 	}
-	return append(out, "\r\n"...)
+	return append(out, eol...)
 }

@@ -284,6 +284,9 @@ func (p *parser) quoted(rule string) string {
 		case c >= 0x80:
 			p.fail("quoted", fmt.Sprintf("8-bit octet 0x%02x in a quoted string; 8-bit data must be sent as a literal (RFC 3501 section 4.3)", c))
 		case c == '\r' || c == '\n':
+			if p.atEnd() && p.pos+2 == len(p.s) {
+				p.failAt(start-1, "quoted", "quoted string not closed before the end of the line")
+			}
 			p.fail("quoted", "CR or LF in a quoted string (RFC 3501 section 4.3)")
 		default:
 			p.failf("quoted", "%s in a quoted string", p.found())

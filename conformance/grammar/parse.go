@@ -1,8 +1,10 @@
 package grammar
 
 import (
+	"strconv"
 	"strings"
 )
+
 
 // Parser parses server responses. The zero value is ready and is strict
 // RFC 3501: 7-bit text and quoted strings.
@@ -137,6 +139,9 @@ func (p *parser) tagged() {
 		p.unexpected("tag", `tag, "*" or "+"`)
 	}
 	r.Tag = p.s[start:p.pos]
+	if p.atEnd() || p.eof() {
+		p.unexpected("tag", "SP and a status condition after the tag")
+	}
 	if !p.peekIs(' ') {
 		p.failf("tag", "%s in tag (tag = 1*<any ASTRING-CHAR except \"+\">)", p.found())
 	}
@@ -228,6 +233,9 @@ var untaggedNames = [...]string{
 	"THREAD", "VANISHED", "METADATA",
 }
 
+// Names of the responses that follow a number.
+var numberedNames = [...]string{"EXISTS", "RECENT", "EXPUNGE", "FETCH"}
+
 // canonical returns the entry of names equal to s without regard to case,
 // or "".
 func canonical(names []string, s string) string {
@@ -251,6 +259,12 @@ func (p *parser) untagged() {
 	word := p.atom("response-data")
 	name := canonical(untaggedNames[:], word)
 	if name == "" {
+		if canonical(numberedNames[:], word) != "" {
+			p.failAt(nameAt, "message-data", "the number comes first: \"* n "+strings.ToUpper(word)+"\"")
+		}
+		if c := word[0]; !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z') {
+			p.failAt(nameAt, "response-data", "expected a response name or a number, found "+strconv.Quote(word))
+		}
 		r.Name = strings.ToUpper(word)
 		p.unknown()
 		return

@@ -5,7 +5,6 @@ import (
 	"strings"
 )
 
-
 // Parser parses server responses. The zero value is ready and is strict
 // RFC 3501: 7-bit text and quoted strings.
 type Parser struct {

@@ -29,8 +29,9 @@
 //     A missing close delimiter ends the last part at the end of the body.
 //   - Multipart and MESSAGE/RFC822 nesting deeper than MaxDepth (32) levels
 //     is not analysed: such an entity is described as
-//     APPLICATION/OCTET-STREAM and has no sub-parts. At most MaxParts
-//     (10,000) entities are created per message.
+//     APPLICATION/OCTET-STREAM and has no sub-parts. Past MaxParts
+//     (10,000) entities, boundaries are no longer recognised and the part
+//     being read runs to the end of its multipart.
 //   - A MESSAGE/RFC822 part with a BASE64 or QUOTED-PRINTABLE encoding
 //     (forbidden by RFC 2046 section 5.2.1) encapsulates an empty message.
 //   - Addresses that lack a local part or a domain get MISSING_MAILBOX or

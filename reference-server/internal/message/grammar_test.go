@@ -1,6 +1,7 @@
 package message
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -78,7 +79,7 @@ func (r *grammarReader) peek() byte {
 }
 
 func (r *grammarReader) expect(s string) {
-	if !strings.HasPrefix(string(r.b[r.pos:]), s) {
+	if !bytes.HasPrefix(r.b[r.pos:], []byte(s)) {
 		end := min(r.pos+20, len(r.b))
 		r.fail("want %q, have %q", s, r.b[r.pos:end])
 	}
@@ -88,7 +89,7 @@ func (r *grammarReader) expect(s string) {
 func (r *grammarReader) sp() { r.expect(" ") }
 
 func (r *grammarReader) isNIL() bool {
-	if strings.HasPrefix(string(r.b[r.pos:]), "NIL") {
+	if bytes.HasPrefix(r.b[r.pos:], []byte("NIL")) {
 		r.pos += 3
 		return true
 	}

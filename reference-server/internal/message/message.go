@@ -9,9 +9,12 @@ const (
 	// multipart or MESSAGE/RFC822 entity at depth MaxDepth is not looked
 	// into and is described as APPLICATION/OCTET-STREAM.
 	MaxDepth = 32
-	// MaxParts is the largest number of MIME entities Parse creates for one
-	// message. Once it is reached, further boundary delimiters are not
-	// recognised, so the part being read runs to the end of its multipart.
+	// MaxParts bounds the MIME entities Parse creates for one message. Once
+	// it is reached, no further boundary delimiter is recognised (the body
+	// part being read runs to the end of its multipart) and no further
+	// multipart or MESSAGE/RFC822 entity is looked into (it is described
+	// as APPLICATION/OCTET-STREAM). The parts still being read then end,
+	// so a message has at most MaxParts+MaxDepth entities.
 	MaxParts = 10000
 )
 
@@ -87,7 +90,7 @@ func (p *parser) entity(start, end, depth int, inDigest bool) *entity {
 	}
 	switch {
 	case e.typ == "MULTIPART":
-		if depth >= MaxDepth {
+		if depth >= MaxDepth || p.parts > MaxParts {
 			e.opaque()
 			break
 		}
@@ -96,7 +99,7 @@ func (p *parser) entity(start, end, depth int, inDigest bool) *entity {
 			p.split(e, b, depth)
 		}
 	case e.typ == "MESSAGE" && e.subtype == "RFC822":
-		if depth >= MaxDepth {
+		if depth >= MaxDepth || p.parts > MaxParts {
 			e.opaque()
 			break
 		}
@@ -131,7 +134,7 @@ func (p *parser) split(e *entity, boundary string, depth int) {
 	for pos := e.bodyStart; pos < e.end; {
 		next := lineEnd(raw, pos, e.end)
 		closing, ok := delimiter(raw[pos:next], boundary)
-		if !ok || p.parts >= MaxParts {
+		if !ok || p.parts >= MaxParts && partStart >= 0 {
 			pos = next
 			continue
 		}
@@ -151,7 +154,7 @@ func (p *parser) split(e *entity, boundary string, depth int) {
 		partStart = next
 		pos = next
 	}
-	if partStart >= 0 && p.parts < MaxParts {
+	if partStart >= 0 {
 		e.children = append(e.children, p.entity(partStart, e.end, depth+1, inDigest))
 	}
 }

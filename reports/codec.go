@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -45,10 +46,32 @@ func ParseSchemaVersion(v string) (major, minor int, err error) {
 // Encode writes r as indented JSON, setting its schema version.
 func Encode(w io.Writer, r *Result) error {
 	r.SchemaVersion = SchemaVersion
+	r.normalize()
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(r)
+}
+
+// normalize replaces nil lists the schema requires with empty ones, so that
+// they encode as [] rather than null.
+//
+// A result whose verdict was never set (a run still going) is judged first.
+func (r *Result) normalize() {
+	if r.Verdict.Status == "" {
+		r.Judge(r.Conformance != nil && r.Conformance.Strict)
+	}
+	if c := r.Conformance; c != nil {
+		if c.Cases == nil {
+			c.Cases = []Case{}
+		}
+		if c.Sections == nil {
+			c.Sections = []SectionCount{}
+		}
+	}
+	if l := r.Load; l != nil && l.Commands == nil {
+		l.Commands = []CommandStats{}
+	}
 }
 
 // Marshal returns r encoded as by Encode.
@@ -276,3 +299,9 @@ func (c *Checkpointer) Stop(final *Result) error {
 	c.write(final)
 	return c.Err()
 }
+
+// JSONSchema is the JSON Schema (draft 2020-12) of the result model at
+// SchemaVersion, for tools that validate results before reading them.
+//
+//go:embed schema/result.schema.json
+var JSONSchema []byte

@@ -56,13 +56,33 @@ type junitCase struct {
 	Skipped   *junitMessage `xml:"skipped,omitempty"`
 	Error     *junitMessage `xml:"error,omitempty"`
 	Failure   *junitMessage `xml:"failure,omitempty"`
-	SystemOut string        `xml:"system-out,omitempty"`
+	SystemOut *junitOutput  `xml:"system-out,omitempty"`
 }
 
 type junitMessage struct {
 	Message string `xml:"message,attr,omitempty"`
 	Type    string `xml:"type,attr,omitempty"`
-	Body    string `xml:",chardata"`
+	// Body is written as CDATA, so that multi-line text stays readable in
+	// the raw file.
+	Body string `xml:",cdata"`
+}
+
+// junitOutput is a system-out element, CDATA like junitMessage.Body.
+type junitOutput struct {
+	Text string `xml:",cdata"`
+}
+
+// xmlSafe replaces the characters XML 1.0 cannot represent with U+FFFD.
+func xmlSafe(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			return r
+		case r < 0x20, r == 0xFFFE, r == 0xFFFF, r >= 0xD800 && r <= 0xDFFF:
+			return '\uFFFD'
+		}
+		return r
+	}, s)
 }
 
 // JUnitOptions tunes WriteJUnit. The zero value is valid.
@@ -88,7 +108,18 @@ func WriteJUnit(w io.Writer, r *Result, opts JUnitOptions) error {
 	default:
 		return fmt.Errorf("result has neither a conformance nor a load section")
 	}
-	for _, s := range doc.Suites {
+	for i := range doc.Suites {
+		s := &doc.Suites[i]
+		for j := range s.Cases {
+			for _, m := range []*junitMessage{s.Cases[j].Failure, s.Cases[j].Error, s.Cases[j].Skipped} {
+				if m != nil {
+					m.Body = xmlSafe(m.Body)
+				}
+			}
+			if o := s.Cases[j].SystemOut; o != nil {
+				o.Text = xmlSafe(o.Text)
+			}
+		}
 		doc.Tests += s.Tests
 		doc.Failures += s.Failures
 		doc.Errors += s.Errors
@@ -142,7 +173,7 @@ func conformanceJUnit(r *Result, strict bool) junitSuites {
 				s.Failures++
 				tc.Failure = &junitMessage{Type: string(cs.Outcome), Message: shortMessage(cs), Body: caseBody(cs)}
 			} else {
-				tc.SystemOut = string(cs.Outcome) + ": " + shortMessage(cs) + "\n\n" + caseBody(cs)
+				tc.SystemOut = &junitOutput{Text: string(cs.Outcome) + ": " + shortMessage(cs) + "\n\n" + caseBody(cs)}
 			}
 		case Error:
 			s.Errors++
@@ -275,7 +306,7 @@ func loadJUnit(r *Result) junitSuites {
 			tc.Failure = &junitMessage{Type: "threshold", Message: t.Describe(),
 				Body: fmt.Sprintf("Threshold: %s\nObserved:  %s\n", t.Expression, observedOrError(t))}
 		} else {
-			tc.SystemOut = "observed " + FormatObserved(t.Observed, t.Unit) + "\n"
+			tc.SystemOut = &junitOutput{Text: "observed " + FormatObserved(t.Observed, t.Unit) + "\n"}
 		}
 		th.Cases = append(th.Cases, tc)
 	}
@@ -300,7 +331,7 @@ func loadJUnit(r *Result) junitSuites {
 					b.WriteByte('\n')
 				}
 			}
-			tc.Failure = &junitMessage{Type: "violation", Message: fmt.Sprintf("%d %s violations", n, check), Body: b.String()}
+			tc.Failure = &junitMessage{Type: "violation", Message: fmt.Sprintf("%d %s %s", n, check, plural(int(min(n, 2)), "violation", "violations")), Body: b.String()}
 		}
 		co.Cases = append(co.Cases, tc)
 	}

@@ -42,7 +42,8 @@ const maxAddresses = 1000
 // tokenizeAddresses splits an unfolded address field body into tokens
 // (RFC 5322 section 3.2). It accepts any input.
 func tokenizeAddresses(s string) []addrToken {
-	var toks []addrToken
+	// Roughly one token per four octets in ordinary address fields.
+	toks := make([]addrToken, 0, min(len(s)/4+4, 4096))
 	space := false
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -172,15 +173,23 @@ func parseAddressList(s string) []address {
 func parseMailbox(seg []addrToken) (address, bool) {
 	var comment string
 	hasComment := false
-	words := seg[:0:0]
+	words, filtered := seg, false
 	for _, t := range seg {
-		if t.kind == tokComment {
-			if !hasComment && strings.TrimSpace(t.text) != "" {
-				comment, hasComment = strings.TrimSpace(t.text), true
-			}
+		if t.kind != tokComment {
 			continue
 		}
-		words = append(words, t)
+		if !hasComment && strings.TrimSpace(t.text) != "" {
+			comment, hasComment = strings.TrimSpace(t.text), true
+		}
+		if !filtered {
+			filtered = true
+			words = make([]addrToken, 0, len(seg))
+			for _, u := range seg {
+				if u.kind != tokComment {
+					words = append(words, u)
+				}
+			}
+		}
 	}
 	if len(words) == 0 {
 		return address{}, false

@@ -132,6 +132,7 @@ func TestHostileInputs(t *testing.T) {
 		"many addresses":        "To: " + strings.Repeat("a@b,", 100000) + "\r\n\r\n",
 		"many groups":           "To: " + strings.Repeat("g:;", 10000) + "\r\n\r\n",
 		"many angles":           "To: " + strings.Repeat("<", 100000) + "\r\n\r\n",
+		"many comments":         "To: " + strings.Repeat("(c)", 100000) + "\r\n\r\n",
 		"rfc2231 sections":      "Content-Type: text/plain; n*99=a; n*0*=x'y'%; n*1*=%zz; n*=''q\r\n\r\n",
 		"empty boundary":        "Content-Type: multipart/mixed; boundary=\"\"\r\n\r\n--\r\n\r\nx\r\n----\r\n",
 		"boundary prefix":       "Content-Type: multipart/mixed; boundary=a\r\n\r\n--ab\r\n--a \t\r\n\r\nx\r\n--a--garbage\r\n",

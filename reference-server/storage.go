@@ -63,10 +63,10 @@ type flagRecord struct {
 // memoryStorage is the in-memory store: the live index holds everything.
 type memoryStorage struct{}
 
-func (memoryStorage) createMailbox(string, mailboxRecord) error                   { return nil }
-func (memoryStorage) deleteMailbox(string, uint64, bool) error                    { return nil }
-func (memoryStorage) renameMailboxes(string, []mailboxRename) error               { return nil }
-func (memoryStorage) setSubscribed(string, string, bool) error                    { return nil }
+func (memoryStorage) createMailbox(string, mailboxRecord) error                    { return nil }
+func (memoryStorage) deleteMailbox(string, uint64, bool) error                     { return nil }
+func (memoryStorage) renameMailboxes(string, []mailboxRename) error                { return nil }
+func (memoryStorage) setSubscribed(string, string, bool) error                     { return nil }
 func (memoryStorage) appendMessages(string, uint64, uint32, []messageRecord) error { return nil }
-func (memoryStorage) updateFlags(string, uint64, []flagRecord) error              { return nil }
-func (memoryStorage) expunge(string, uint64, []uint32, uint64) error              { return nil }
+func (memoryStorage) updateFlags(string, uint64, []flagRecord) error               { return nil }
+func (memoryStorage) expunge(string, uint64, []uint32, uint64) error               { return nil }

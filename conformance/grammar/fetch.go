@@ -1,6 +1,7 @@
 package grammar
 
 import (
+	"fmt"
 	"strings"
 )
 
@@ -89,12 +90,35 @@ func (p *parser) fetchItem(f *FetchData) {
 
 // addItem records an item name, failing on a duplicate.
 func (p *parser) addItem(f *FetchData, at int, name string) {
-	for _, it := range f.Items {
-		if it == name {
-			p.failAt(at, "msg-att", "the "+name+" item appears twice in one FETCH response")
+	p.unique(f.Items, name, at, "msg-att", "the %s item appears twice in one FETCH response")
+	f.Items = append(f.Items, name)
+}
+
+// unique fails when name is among items, the names of one list so far,
+// with the message format applied to name. Past a few names it keeps them
+// in a set, so that a list of thousands of items stays linear. A response
+// has at most one such list.
+func (p *parser) unique(items []string, name string, at int, rule, format string) {
+	dup := false
+	if p.seen != nil {
+		dup = p.seen[name]
+	} else {
+		for _, it := range items {
+			dup = dup || it == name
 		}
 	}
-	f.Items = append(f.Items, name)
+	if dup {
+		p.failAt(at, rule, fmt.Sprintf(format, name))
+	}
+	if p.seen != nil {
+		p.seen[name] = true
+	} else if len(items) >= 16 {
+		p.seen = make(map[string]bool, 2*len(items))
+		for _, it := range items {
+			p.seen[it] = true
+		}
+		p.seen[name] = true
+	}
 }
 
 // fetchExtension parses an item of an extension: name ["[" ... "]"]

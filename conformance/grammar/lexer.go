@@ -65,6 +65,8 @@ type parser struct {
 	utf8  bool
 	depth int
 	r     *Response
+	// seen holds the FETCH item names of a long msg-att.
+	seen map[string]bool
 }
 
 func (p *parser) fail(rule, msg string) {

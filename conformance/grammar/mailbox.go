@@ -274,9 +274,7 @@ func (p *parser) esearch() *ESearchData {
 			continue
 		}
 		first = false
-		if d.Has(name) {
-			p.failAt(at, "search-return-data", name+" appears twice")
-		}
+		p.unique(d.Items, name, at, "search-return-data", "%s appears twice")
 		p.sp("search-return-data")
 		switch name {
 		case "MIN":

@@ -261,9 +261,7 @@ func (p *parser) untagged() {
 		if canonical(numberedNames[:], word) != "" {
 			p.failAt(nameAt, "message-data", "the number comes first: \"* n "+strings.ToUpper(word)+"\"")
 		}
-		if c := word[0]; !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z') {
-			p.failAt(nameAt, "response-data", "expected a response name or a number, found "+strconv.Quote(word))
-		}
+		p.checkName(nameAt, word)
 		r.Name = strings.ToUpper(word)
 		p.unknown()
 		return
@@ -313,6 +311,7 @@ func (p *parser) numbered() {
 	n := p.digits("mailbox-data", "number", 1<<32-1, false)
 	r.Number = uint32(n)
 	p.sp("message-data")
+	nameAt := p.pos
 	word := p.atom("message-data")
 	switch {
 	case strings.EqualFold(word, "EXISTS"):
@@ -328,8 +327,17 @@ func (p *parser) numbered() {
 		p.sp("message-data")
 		r.Fetch = p.msgAtt()
 	default:
+		p.checkName(nameAt, word)
 		r.Name = strings.ToUpper(word)
 		p.unknown()
+	}
+}
+
+// checkName fails unless word can be the name of an unknown response: an
+// atom that starts with a letter, as every response name does.
+func (p *parser) checkName(at int, word string) {
+	if c := word[0]; !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z') {
+		p.failAt(at, "response-data", "expected a response name, found "+strconv.Quote(word))
 	}
 }
 

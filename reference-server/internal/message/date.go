@@ -1,7 +1,7 @@
 package message
 
 import (
-	"net/mail"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -10,9 +10,10 @@ import (
 // section 3.6.1), for SEARCH SENTBEFORE, SENTON and SENTSINCE (RFC 3501
 // section 6.4.4). The time keeps the field's own zone offset, so its
 // Year, Month and Day are the date as written, which is what those keys
-// compare ("disregarding time and timezone"). Obsolete forms (two-digit
-// years, named zones, comments, no day of week, no seconds) are accepted;
-// ok is false when there is no Date field or it cannot be read.
+// compare ("disregarding time and timezone"). The obsolete forms of RFC
+// 5322 section 4.3 are accepted: two- and three-digit years, named and
+// military zones, comments, folding white space, no day of week, no
+// seconds. ok is false when there is no Date field or it cannot be read.
 func (m *Message) SentDate() (time.Time, bool) {
 	f, ok := findField(m.root.fields, "Date")
 	if !ok {
@@ -21,51 +22,88 @@ func (m *Message) SentDate() (time.Time, bool) {
 	return parseDate(unfold(m.raw, f))
 }
 
-// dateLayouts are tried, in order, when net/mail cannot read a date.
+// obsoleteZones are the named zones of RFC 5322 section 4.3 (obs-zone).
+var obsoleteZones = map[string]string{
+	"UT": "+0000", "GMT": "+0000", "Z": "+0000",
+	"EST": "-0500", "EDT": "-0400",
+	"CST": "-0600", "CDT": "-0500",
+	"MST": "-0700", "MDT": "-0600",
+	"PST": "-0800", "PDT": "-0700",
+}
+
+// dateLayouts are the date-time forms tried after normalisation: optional
+// day of week, optional seconds, optional zone.
 var dateLayouts = []string{
 	"Mon, 2 Jan 2006 15:04:05 -0700",
-	"Mon, 2 Jan 2006 15:04:05 MST",
 	"Mon, 2 Jan 2006 15:04 -0700",
 	"2 Jan 2006 15:04:05 -0700",
-	"2 Jan 2006 15:04:05 MST",
 	"2 Jan 2006 15:04 -0700",
-	"Mon, 2 Jan 06 15:04:05 -0700",
-	"2 Jan 06 15:04:05 -0700",
 	"Mon, 2 Jan 2006 15:04:05",
+	"Mon, 2 Jan 2006 15:04",
 	"2 Jan 2006 15:04:05",
+	"2 Jan 2006 15:04",
 	"Mon, 2 Jan 2006",
 	"2 Jan 2006",
 }
 
-// parseDate reads an RFC 5322 date-time, leniently.
+// parseDate reads an RFC 5322 date-time (section 3.3), leniently.
 func parseDate(v string) (time.Time, bool) {
-	if t, err := mail.ParseDate(v); err == nil {
-		return t, true
-	}
-	// Remove comments, collapse white space, and try the layouts.
+	// Comments become white space; white space is collapsed, and a comma
+	// is followed by one space ("Mon,7 Feb" is "Mon, 7 Feb").
 	var b strings.Builder
 	for i := 0; i < len(v); i++ {
-		if v[i] == '(' {
+		switch v[i] {
+		case '(':
 			i = skipComment(v, i) - 1
 			b.WriteByte(' ')
-			continue
+		case ',':
+			b.WriteString(", ")
+		default:
+			b.WriteByte(v[i])
 		}
-		b.WriteByte(v[i])
 	}
-	s := strings.Join(strings.Fields(b.String()), " ")
-	s = strings.TrimSuffix(strings.TrimSpace(s), " UT")
+	words := strings.Fields(b.String())
+	if len(words) < 3 || len(words) > 7 {
+		return time.Time{}, false
+	}
+	// The year follows the month: its position depends on the day of week.
+	yearAt := 2
+	if strings.HasSuffix(words[0], ",") {
+		yearAt = 3
+	}
+	if yearAt < len(words) {
+		// RFC 5322 section 4.3: a two-digit year below 50 is 20YY, other
+		// two- and three-digit years are 1900 + YY(Y).
+		if y, err := strconv.Atoi(words[yearAt]); err == nil && len(words[yearAt]) <= 3 {
+			if len(words[yearAt]) == 2 && y < 50 {
+				y += 2000
+			} else {
+				y += 1900
+			}
+			words[yearAt] = strconv.Itoa(y)
+		}
+	}
+	if last := words[len(words)-1]; len(words) > yearAt+2 && isAlpha(last) {
+		zone, known := obsoleteZones[strings.ToUpper(last)]
+		if !known {
+			zone = "-0000" // military and unknown zones (RFC 5322 section 4.3)
+		}
+		words[len(words)-1] = zone
+	}
+	s := strings.Join(words, " ")
 	for _, layout := range dateLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
-			if t.Year() < 100 {
-				// Two-digit year (RFC 5322 section 4.3).
-				if t.Year() < 50 {
-					t = t.AddDate(2000, 0, 0)
-				} else {
-					t = t.AddDate(1900, 0, 0)
-				}
-			}
 			return t, true
 		}
 	}
 	return time.Time{}, false
+}
+
+func isAlpha(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return s != ""
 }

@@ -116,7 +116,8 @@ func (p *parser) entity(start, end, depth int, inDigest bool) *entity {
 	return e
 }
 
-// opaque turns an entity too deep to analyse into a leaf.
+// opaque turns a multipart or MESSAGE/RFC822 entity that is not looked
+// into, past MaxDepth or MaxParts, into an APPLICATION/OCTET-STREAM leaf.
 func (e *entity) opaque() {
 	e.typ, e.subtype, e.params = "APPLICATION", "OCTET-STREAM", nil
 }

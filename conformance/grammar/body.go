@@ -2,7 +2,7 @@ package grammar
 
 import (
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -320,10 +320,7 @@ func daysIn(month, year int) int {
 
 // zones caches the fixed zones of quarter-hour offsets within a day, so
 // that parsing an INTERNALDATE does not allocate a *time.Location.
-var zones struct {
-	sync.Mutex
-	byQuarter [193]*time.Location
-}
+var zones [193]atomic.Pointer[time.Location]
 
 func zone(offset int) *time.Location {
 	if offset == 0 {
@@ -333,12 +330,10 @@ func zone(offset int) *time.Location {
 	if offset%900 != 0 || q < -96 || q > 96 {
 		return time.FixedZone("", offset)
 	}
-	zones.Lock()
-	defer zones.Unlock()
-	loc := zones.byQuarter[q+96]
+	loc := zones[q+96].Load()
 	if loc == nil {
 		loc = time.FixedZone("", offset)
-		zones.byQuarter[q+96] = loc
+		zones[q+96].Store(loc)
 	}
 	return loc
 }

@@ -105,7 +105,18 @@ func TestCaptureDovecot(t *testing.T) {
 	if *captureDovecot == "" {
 		t.Skip("record with -capture-dovecot=127.0.0.1:14143")
 	}
-	conn, err := net.DialTimeout("tcp", *captureDovecot, 5*time.Second)
+	header := []string{
+		"Responses recorded from Dovecot 2.3 (Debian) over plain TCP by TestCaptureDovecot",
+		"(go test -run TestCaptureDovecot -capture-dovecot=127.0.0.1:14143). Each comment is",
+		"the command that produced the responses below it; LOGIN's password is not recorded.",
+	}
+	capture(t, *captureDovecot, *capturePassword, filepath.Join("testdata", "dovecot.txt"), header)
+}
+
+// capture runs the recording session against the server at addr and
+// writes the responses to path.
+func capture(t *testing.T, addr, password, path string, header []string) {
+	conn, err := net.DialTimeout("tcp", addr, 5*time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +133,7 @@ func TestCaptureDovecot(t *testing.T) {
 
 	box := captureUser + "-box"
 	c.do("CAPABILITY")
-	c.doAs("LOGIN "+captureUser+" <password>", "LOGIN "+captureUser+" "+*capturePassword)
+	c.doAs("LOGIN "+captureUser+" <password>", "LOGIN "+captureUser+" "+password)
 	c.do("ENABLE CONDSTORE QRESYNC")
 	c.do(`ID ("name" "imapgauge-grammar" "version" "1")`)
 	c.do("NAMESPACE")
@@ -202,12 +213,6 @@ func TestCaptureDovecot(t *testing.T) {
 	c.do("DELETE " + box)
 	c.do("LOGOUT")
 
-	path := filepath.Join("testdata", "dovecot.txt")
-	header := []string{
-		"Responses recorded from Dovecot 2.3 (Debian) over plain TCP by TestCaptureDovecot",
-		"(go test -run TestCaptureDovecot -capture-dovecot=127.0.0.1:14143). Each comment is",
-		"the command that produced the responses below it; LOGIN's password is not recorded.",
-	}
 	if err := writeCorpus(path, header, c.blocks); err != nil {
 		t.Fatal(err)
 	}
@@ -271,6 +276,11 @@ func (c *captureSession) idle() {
 	cont, err := readResponse(c.r)
 	if err != nil {
 		c.t.Fatal(err)
+	}
+	if !strings.HasPrefix(cont, "+") {
+		// No IDLE here: record the refusal.
+		c.blocks = append(c.blocks, corpusBlock{comments: []string{"C: " + tag + " IDLE"}, responses: []string{cont}})
+		return
 	}
 	c.write("DONE\r\n")
 	c.blocks = append(c.blocks, corpusBlock{

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -355,6 +356,63 @@ func WriteDiffText(w io.Writer, d *Diff) error {
 		b.WriteString("\nRegressions\n")
 		for _, r := range d.Regression {
 			fmt.Fprintf(&b, "  %s\n", r)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// WriteDiffJSON writes the comparison as indented JSON.
+func WriteDiffJSON(w io.Writer, d *Diff) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(d)
+}
+
+// WriteDiffMarkdown writes the comparison for a CI job summary or a merge
+// request note: the verdict, the regressions, then what improved.
+func WriteDiffMarkdown(w io.Writer, d *Diff) error {
+	var b strings.Builder
+	if d.Regressed {
+		fmt.Fprintf(&b, "## ❌ imapgauge %s diff: %d %s\n\n", d.Kind, len(d.Regression), plural(len(d.Regression), "regression", "regressions"))
+	} else {
+		fmt.Fprintf(&b, "## ✅ imapgauge %s diff: no regression\n\n", d.Kind)
+	}
+	fmt.Fprintf(&b, "Base `%s` (%s) → new `%s` (%s).\n", mdCode(d.Base.Target), d.Base.Verdict.Status, mdCode(d.New.Target), d.New.Verdict.Status)
+	cases := func(title string, cs []CaseChange) {
+		if len(cs) == 0 {
+			return
+		}
+		fmt.Fprintf(&b, "\n### %s (%d)\n\n| case | base | new | actual |\n| --- | --- | --- | --- |\n", title, len(cs))
+		for i, c := range cs {
+			if i == 20 {
+				fmt.Fprintf(&b, "\n… and %d more.\n", len(cs)-i)
+				break
+			}
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", mdCode(c.ID), c.Base, c.New, mdCell(firstNonEmpty(c.Message, c.Actual), 100))
+		}
+	}
+	cases("Newly failing", d.NewlyFailing)
+	cases("Newly passing", d.NewlyPassing)
+	var changed []MetricChange
+	for _, m := range d.Metrics {
+		if m.Regressed || m.Improved {
+			changed = append(changed, m)
+		}
+	}
+	if len(changed) > 0 {
+		b.WriteString("\n| metric | base | new | change | |\n| --- | ---: | ---: | ---: | --- |\n")
+		for _, m := range changed {
+			mark := "improved"
+			if m.Regressed {
+				mark = "❌ regressed"
+			}
+			change := "-"
+			if m.Base != 0 {
+				change = fmt.Sprintf("%+.1f%%", 100*m.Change)
+			}
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", mdCode(m.Metric), FormatObserved(m.Base, m.Unit), FormatObserved(m.New, m.Unit), change, mark)
 		}
 	}
 	_, err := io.WriteString(w, b.String())

@@ -45,6 +45,15 @@ func RenderFile(path string, f Format, r *Result) error {
 	return writeAtomic(path, func(w io.Writer) error { return Render(w, f, r) })
 }
 
+// WriteFileFunc writes path atomically (a temporary file renamed into place)
+// with write; "-" writes to standard output.
+func WriteFileFunc(path string, write func(io.Writer) error) error {
+	if path == "-" {
+		return write(os.Stdout)
+	}
+	return writeAtomic(path, write)
+}
+
 // Outputs are the report files a run was asked for (--json, --junit, --html,
 // --markdown); an empty path is not written. The zero value writes nothing.
 type Outputs struct {

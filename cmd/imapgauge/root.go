@@ -66,6 +66,7 @@ With no TARGET, conform and load start the bundled reference server in-process.`
 		// One file per subcommand; each constructor lives beside its name.
 		newVersionCommand(),
 		newServeCommand(),
+		newReportCommand(),
 	)
 	return root
 }

@@ -351,11 +351,14 @@ func (u *user) names() []listEntry {
 	return out
 }
 
+// sortNames orders names as LIST returns them: INBOX and its inferiors
+// first, then the others in octet order.
 func sortNames(l []listEntry) {
+	inInbox := func(n string) bool { return n == "INBOX" || strings.HasPrefix(n, "INBOX/") }
 	sort.Slice(l, func(i, j int) bool {
 		a, b := l[i].name, l[j].name
-		if (a == "INBOX") != (b == "INBOX") {
-			return a == "INBOX"
+		if inInbox(a) != inInbox(b) {
+			return inInbox(a)
 		}
 		return a < b
 	})

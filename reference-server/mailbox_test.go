@@ -66,7 +66,7 @@ func TestModifiedUTF7(t *testing.T) {
 		"plain": true, "&-": true, "a&-b": true, "&U,BTFw-": true, "&Jjo-!": true,
 		"~peter/mail/&U,BTFw-/&ZeVnLIqe-": true, "&U,BTF2XlZyyKng-": true,
 		"&": false, "&Jjo": false, "&Jjo!": false, "&U,BTFw-&ZeVnLIqe-": false,
-		"&AGE-": false, // encodes "a", which must represent itself
+		"&AGE-":    false, // encodes "a", which must represent itself
 		"&2D3eAA-": true, "&2D0-": false, "&3gA-": false, "&AB-": false, "&A=-": false,
 	} {
 		if got := validModifiedUTF7(name); got != ok {

@@ -27,11 +27,11 @@ func (c *Conn) Authenticate(client sasl.Client) (*Command, error) {
 	if err != nil {
 		return nil, fmt.Errorf("SASL start: %w", err)
 	}
-	cmd, err := c.WriteRaw([]byte(c.peekTag()+" AUTHENTICATE "+mech+"\r\n"), c.peekTag())
+	tag := c.nextTag()
+	cmd, err := c.WriteRaw([]byte(tag+" AUTHENTICATE "+mech+"\r\n"), tag)
 	if err != nil {
 		return nil, err
 	}
-	c.next++
 	auth := cmd[0]
 	auth.Name = "AUTHENTICATE"
 	for round := 0; ; round++ {
@@ -75,6 +75,3 @@ func (c *Conn) Authenticate(client sasl.Client) (*Command, error) {
 		}
 	}
 }
-
-// peekTag is the tag the next command will get.
-func (c *Conn) peekTag() string { return fmt.Sprintf("%s%d", c.opts.TagPrefix, c.next+1) }

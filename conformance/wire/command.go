@@ -100,24 +100,32 @@ func astringForm(s string) Arg {
 	}
 }
 
-type secretArg string
+type secretArg struct {
+	value string
+	form  Arg
+}
 
 // Secret is an astring that never appears in the transcript: every form it
 // is written in (as is, quoted, as a literal) is registered with the
 // transcript before it is sent and recorded as "[redacted]". Use it for
 // LOGIN passwords.
-func Secret(s string) Arg { return secretArg(s) }
+func Secret(s string) Arg { return secretArg{value: s, form: astringForm(s)} }
+
+// QuotedSecret is a Secret always written as a quoted string.
+func QuotedSecret(s string) Arg { return secretArg{value: s, form: quotedArg(s)} }
+
+// LiteralSecret is a Secret always written as a synchronising literal.
+func LiteralSecret(s string) Arg { return secretArg{value: s, form: literalArg{data: []byte(s)}} }
 
 func (s secretArg) appendTo(e *encoder) {
-	form := astringForm(string(s))
 	if e.conn != nil {
 		tr := e.conn.opts.Transcript
-		tr.AddSecret([]byte(s))
-		if q, ok := form.(quotedArg); ok {
+		tr.AddSecret([]byte(s.value))
+		if q, ok := s.form.(quotedArg); ok {
 			tr.AddSecret(appendQuoted(nil, string(q)))
 		}
 	}
-	form.appendTo(e)
+	s.form.appendTo(e)
 }
 
 type listArg []Arg

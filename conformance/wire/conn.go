@@ -43,6 +43,10 @@ type Options struct {
 	// TagPrefix starts every command tag, followed by a counter. Empty means
 	// "a".
 	TagPrefix string
+	// OnResponse, when set, is called with every complete response as soon
+	// as it is read, including the continuation requests that Send and
+	// Authenticate consume themselves: the place to validate each one.
+	OnResponse func(*Response)
 }
 
 func (o *Options) timeout() time.Duration {
@@ -200,6 +204,9 @@ func (c *Conn) readResponse() (*Response, error) {
 		}
 		return nil, c.fail(err)
 	}
+	if c.opts.OnResponse != nil {
+		c.opts.OnResponse(r)
+	}
 	return r, nil
 }
 
@@ -251,6 +258,9 @@ func (c *Conn) nextTag() string {
 	c.next++
 	return c.opts.TagPrefix + strconv.Itoa(c.next)
 }
+
+// NextTag reserves a fresh tag for a command written with WriteRaw.
+func (c *Conn) NextTag() string { return c.nextTag() }
 
 // StartTLS sends STARTTLS (RFC 3501 section 6.2.1) and, when the server
 // answers OK, negotiates TLS at once. The command is returned whatever the

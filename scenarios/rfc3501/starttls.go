@@ -1,0 +1,113 @@
+package rfc3501
+
+import (
+	"errors"
+
+	"github.com/imapgauge/imapgauge/conformance"
+	"github.com/imapgauge/imapgauge/conformance/fault"
+	"github.com/imapgauge/imapgauge/conformance/grammar"
+	"github.com/imapgauge/imapgauge/conformance/wire"
+)
+
+const starttlsSentence = `A [TLS] negotiation begins immediately after the CRLF at the end of the tagged OK
+response from the server.`
+
+// starttls checks RFC 3501 section 6.2.1.
+func starttls() []conformance.Section {
+	return []conformance.Section{{
+		Number: "6.2.1",
+		Title:  "STARTTLS Command",
+		Cases: []conformance.Case{{
+			Name:     "starttls-ok-then-negotiation",
+			Title:    "STARTTLS answers OK and TLS starts right after it",
+			Level:    conformance.Must,
+			Sentence: starttlsSentence,
+			Needs:    []string{"STARTTLS"},
+			Faults: []fault.Fault{
+				fault.InsertAfter("plaintext response after the STARTTLS OK", "STARTTLS", `^\S+ OK `, "* OK injected in plaintext\r\n"),
+				fault.RewriteResponse("STARTTLS completed with NO", "STARTTLS", `^(\S+) OK `, "$1 NO "),
+			},
+			Run: func(t *conformance.T) {
+				s := t.DialPlaintext()
+				s.Require("STARTTLS")
+				s.StartTLS()
+				s.Tx("OK", "NOOP") // The session goes on under TLS.
+			},
+		}, {
+			Name:  "starttls-pipelined-plaintext-not-executed",
+			Title: "Commands pipelined in plaintext after STARTTLS are not executed",
+			Level: conformance.Must,
+			Sentence: starttlsSentence + `
+Once a client issues a STARTTLS command, it MUST NOT issue further commands until ... the [TLS] negotiation is complete.`,
+			Needs: []string{"STARTTLS"},
+			Faults: []fault.Fault{
+				fault.ReplayPlaintextAfterStartTLS("plaintext pipelined after STARTTLS executed under TLS"),
+			},
+			Run: func(t *conformance.T) {
+				s := t.DialPlaintext()
+				s.Require("STARTTLS")
+				// An attacker who can write to the plaintext stream appends
+				// a command after STARTTLS; it must not run in the
+				// protected session (the CVE-2011-0411 class of flaws).
+				start, injected := s.Conn.NextTag(), s.Conn.NextTag()
+				s.WriteRaw(start+" STARTTLS\r\n"+injected+" NOOP\r\n", start)
+				s.WaitTag(start, "OK")
+				if err := s.UpgradeTLS(); err != nil {
+					var pe *wire.ProtocolError
+					if errors.As(err, &pe) {
+						t.Mismatch([]string{"TLS negotiation right after the OK"}, string(pe.Raw),
+							"the server answered in plaintext after its STARTTLS OK: %v", err)
+					}
+					// Refusing to negotiate over the injected octets is safe:
+					// nothing was executed.
+					return
+				}
+				probe := s.Conn.NextTag()
+				s.WriteRaw(probe + " NOOP\r\n")
+				for {
+					r := s.ReadResponse()
+					if r.Kind != grammar.Tagged {
+						continue
+					}
+					if r.Tag == injected {
+						t.Mismatch([]string{"no response to " + injected + " NOOP"}, r.Raw,
+							"the server executed %s NOOP, sent in plaintext after STARTTLS", injected)
+					}
+					if r.Tag == probe {
+						return
+					}
+				}
+			},
+		}, {
+			Name:  "starttls-remains-not-authenticated",
+			Title: "After STARTTLS the session is still not authenticated",
+			Level: conformance.Must,
+			Sentence: `The server remains in the non-authenticated state, even if client credentials are
+supplied during the [TLS] negotiation.`,
+			Needs: []string{"STARTTLS"},
+			Faults: []fault.Fault{
+				fault.RewriteResponse("SELECT after STARTTLS answered OK", "SELECT", `^(\S+) (NO|BAD) `, "$1 OK "),
+			},
+			Run: func(t *conformance.T) {
+				s := t.DialPlaintext()
+				s.Require("STARTTLS")
+				s.StartTLS()
+				s.Tx("NO|BAD", "SELECT INBOX")
+			},
+		}, {
+			Name:  "starttls-authenticated-state-refused",
+			Title: "STARTTLS is refused in the authenticated state",
+			Level: conformance.Must,
+			Sentence: `It is a protocol error for the client to attempt a command while the connection is in
+an inappropriate state, and the server will respond with a BAD or NO`,
+			Faults: []fault.Fault{
+				fault.RewriteResponse("STARTTLS after LOGIN answered OK", "STARTTLS", `^(\S+) (NO|BAD) `, "$1 OK "),
+			},
+			Run: func(t *conformance.T) {
+				// Section 6.2: STARTTLS is a command of the not
+				// authenticated state only.
+				t.Login(0).Tx("NO|BAD", "STARTTLS")
+			},
+		}},
+	}}
+}

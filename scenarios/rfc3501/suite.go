@@ -1,0 +1,28 @@
+package rfc3501
+
+import "github.com/imapgauge/imapgauge/conformance"
+
+// Suite is the first part of every case ID of this package.
+const Suite = "rfc3501"
+
+// Sections returns the suite's sections in RFC order. A new section file
+// adds its function here.
+func Sections() []conformance.Section {
+	var out []conformance.Section
+	for _, group := range [][]conformance.Section{
+		states(),
+		capability(),
+		noop(),
+		logout(),
+		starttls(),
+		authenticate(),
+		login(),
+		syntax(),
+	} {
+		for _, s := range group {
+			s.Suite = Suite
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"crypto/tls"
 	"fmt"
+	"io"
 	"net"
 	"regexp"
 	"strings"
@@ -94,6 +95,12 @@ func (c *client) line() string {
 	return strings.TrimSuffix(l, "\r\n")
 }
 
+// readFull reads exactly len(b) octets, such as a literal's.
+func (c *client) readFull(b []byte) (int, error) {
+	c.conn.SetReadDeadline(time.Now().Add(readTimeout))
+	return io.ReadFull(c.br, b)
+}
+
 // send writes raw octets.
 func (c *client) send(s string) {
 	c.t.Helper()
@@ -130,8 +137,8 @@ func (c *client) run(transcript string) {
 		case line == "" || strings.HasPrefix(line, "#"):
 		case strings.HasPrefix(line, "C: ") || line == "C:":
 			c.send(strings.TrimPrefix(strings.TrimPrefix(line, "C:"), " ") + "\r\n")
-		case strings.HasPrefix(line, "S: "):
-			want := line[3:]
+		case strings.HasPrefix(line, "S: ") || line == "S:":
+			want := strings.TrimPrefix(strings.TrimPrefix(line, "S:"), " ")
 			got := c.line()
 			if !linePattern(want).MatchString(got) {
 				c.t.Fatalf("transcript line %d:\nwant S: %s\n got S: %s", n+1, want, got)

@@ -379,15 +379,21 @@ type BodySection struct {
 // Envelope is an ENVELOPE (RFC 3501 section 7.4.2). An address list is nil
 // for NIL; the grammar has no empty list.
 type Envelope struct {
-	Date, Subject                      NString
+	// Date and Subject are env-date and env-subject.
+	Date, Subject NString
+	// From, Sender, ReplyTo, To, Cc and Bcc are the address lists.
 	From, Sender, ReplyTo, To, Cc, Bcc []Address
-	InReplyTo, MessageID               NString
+	// InReplyTo and MessageID are env-in-reply-to and env-message-id.
+	InReplyTo, MessageID NString
 }
 
 // Address is one address structure. RFC 2822 groups are encoded in place:
 // a group starts with an address whose Host is NIL and Mailbox holds the
 // group name, and ends with one whose Host and Mailbox are both NIL.
 type Address struct {
+	// Name is addr-name, the phrase; ADL is addr-adl, the source route;
+	// Mailbox is addr-mailbox, the local part or group name; Host is
+	// addr-host, the domain, or NIL in group syntax.
 	Name, ADL, Mailbox, Host NString
 }
 
@@ -400,8 +406,11 @@ func (a Address) IsGroupEnd() bool { return a.Host.Nil && a.Mailbox.Nil }
 // AddressGroup is an RFC 2822 group, or a run of addresses outside any
 // group (Name empty, Group false).
 type AddressGroup struct {
-	Group     bool
-	Name      string
+	// Group is set for an RFC 2822 group.
+	Group bool
+	// Name is the group's name.
+	Name string
+	// Addresses are the members, or the run of addresses.
 	Addresses []Address
 }
 
@@ -456,12 +465,15 @@ func (b *BodyStructure) MediaType() string {
 
 // Param is one attribute/value pair of body-fld-param.
 type Param struct {
+	// Name is the attribute, Value its value, both as sent.
 	Name, Value string
 }
 
 // Disposition is body-fld-dsp: a disposition type and its parameters.
 type Disposition struct {
-	Type   string
+	// Type is the disposition type as sent (inline, attachment).
+	Type string
+	// Params are its parameters, nil for NIL.
 	Params []Param
 }
 
@@ -475,6 +487,7 @@ type IDData struct {
 
 // IDParam is one field/value pair of an ID response.
 type IDParam struct {
+	// Name is the field name, Value its value or NIL.
 	Name  string
 	Value NString
 }
@@ -487,6 +500,7 @@ type NamespaceData struct {
 
 // Namespace is one namespace description.
 type Namespace struct {
+	// Prefix is the namespace prefix.
 	Prefix string
 	// Delimiter is the hierarchy delimiter, empty for NIL.
 	Delimiter string
@@ -496,6 +510,7 @@ type Namespace struct {
 
 // NamespaceExtension is one extension of a namespace description.
 type NamespaceExtension struct {
+	// Name is the extension's name, Values its values.
 	Name   string
 	Values []string
 }
@@ -537,7 +552,9 @@ type VanishedData struct {
 // for the missing parent of a thread-nested list whose root is not in the
 // search result.
 type Thread struct {
-	Num      uint32
+	// Num is the message number or UID.
+	Num uint32
+	// Children are the replies, in order.
 	Children []Thread
 }
 
@@ -554,6 +571,8 @@ type MetadataData struct {
 
 // MetadataEntry is one entry of a METADATA response.
 type MetadataEntry struct {
+	// Name is the entry name; Value its value, or NIL, or empty when
+	// only names were sent.
 	Name  string
 	Value NString
 }
@@ -561,7 +580,9 @@ type MetadataEntry struct {
 // ExtItem is one item of an extension whose values this package keeps
 // generically: a name (tag or label) and its value.
 type ExtItem struct {
-	Name  string
+	// Name is the upper-cased tag or label.
+	Name string
+	// Value is its value.
 	Value Value
 }
 
@@ -585,11 +606,17 @@ const (
 
 // Value is a generic token of an extension or unknown response.
 type Value struct {
-	Kind    ValueKind
-	Str     string
-	Num     uint64
+	// Kind says which of the other fields hold the value.
+	Kind ValueKind
+	// Str is the atom, the digits of a number, the content of a string,
+	// or "NIL" as sent.
+	Str string
+	// Num is the value of a number.
+	Num uint64
+	// Literal is set for a string sent as a literal or literal8.
 	Literal bool
-	List    []Value
+	// List holds the items of a list.
+	List []Value
 }
 
 // String renders the value in a compact IMAP-like form for messages.

@@ -653,6 +653,9 @@ func FuzzParse(f *testing.F) {
 	for _, tc := range strictCases {
 		f.Add([]byte(tc.in))
 	}
+	for _, s := range extensionSeeds {
+		f.Add([]byte(s))
+	}
 	f.Fuzz(func(t *testing.T, in []byte) {
 		checkRoundTrip(t, in, false)
 		checkRoundTrip(t, in, true)
@@ -665,4 +668,28 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// extensionSeeds cover the extension responses, which neither corpus holds
+// in all their forms.
+var extensionSeeds = []string{
+	"* ID (\"name\" \"Cyrus\" \"os\" NIL)\r\n",
+	"* NAMESPACE ((\"\" \"/\")) ((\"~\" \"/\")) ((\"#shared/\" \"/\" \"X-PARAM\" (\"FLAG1\" \"FLAG2\"))(\"#public/\" NIL))\r\n",
+	"* ESEARCH (TAG \"A285\") UID MIN 7 MAX 3800 COUNT 15 ALL 7,11:13 MODSEQ 9 PARTIAL (1:10 5,6)\r\n",
+	"* THREAD (2)(3 6 (4 23)(44 7 96))((3)(5))\r\n",
+	"* VANISHED (EARLIER) 300:310,405,411\r\n",
+	"* METADATA INBOX (/private/comment \"My comment\" /shared/x NIL /shared/y ~{2}\r\nab)\r\n",
+	"* METADATA \"\" /shared/comment /private/x\r\n",
+	"* LIST (\\Subscribed) \"/\" foo (\"CHILDINFO\" (\"SUBSCRIBED\") \"OLDNAME\" (\"bar\"))\r\n",
+	"* QUOTA \"\" (STORAGE 10 512)\r\n",
+	"* 3 XNEWS {2}\r\nhi NIL\r\n",
+	"* 2 FETCH (RFC822 NIL MODSEQ (624140003) BINARY[1]<0> ~{3}\r\na\x00b X-GM-MSGID 1278455344230334865)\r\n",
+	"* OK [COPYUID 38505 304,319:320 3956:3958] done\r\n",
+	"* OK [MODIFIED 7,9:*] x\r\n",
+	"* OK [REFERRAL imap://user;AUTH=*@SERVER2/] x\r\n",
+	"* NO [BADCHARSET (UTF-8 \"US-ASCII\")] x\r\n",
+	"* STATUS INBOX (MESSAGES 1 HIGHESTMODSEQ 0 APPENDLIMIT NIL SIZE 99)\r\n",
+	"* 1 FETCH (BODY (\"MESSAGE\" \"GLOBAL\" NIL NIL NIL \"8BIT\" 3 (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL) (\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 1 1) 2))\r\n",
+	"+ [ALERT] \r\n",
+	"A1 OK \r\n",
 }

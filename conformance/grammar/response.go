@@ -34,9 +34,10 @@ func (k Kind) String() string {
 }
 
 // Response is one parsed server response. Only the fields that belong to
-// Name are set; the others keep their zero value. Every string in a
-// Response shares the memory of Raw, so keeping one field alive keeps the
-// whole response.
+// Name are set; the others keep their zero value. Strings taken from the
+// response as sent share the memory of Raw, so keeping one field alive
+// keeps the whole response; only quoted strings with escapes and names
+// that had to be upper-cased are copies.
 type Response struct {
 	// Raw is the complete response exactly as received, CRLF and inline
 	// literals included.

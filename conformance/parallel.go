@@ -66,11 +66,19 @@ func runParallel(ctx context.Context, cases []Case, cfg RunConfig) ([]reports.Ca
 	if err != nil {
 		return nil, err
 	}
+	if cfg.OnStart != nil {
+		cfg.OnStart(len(selected))
+	}
+	env := cfg.Env
+	if env.Target.RootCAs != nil && env.Target.rootPEM == nil {
+		if err := env.Target.PinRoots(ctx, env.timeout()); err != nil {
+			return nil, fmt.Errorf("sharing the target's certificate with the workers: %w", err)
+		}
+	}
 	seed := cfg.Seed
 	if seed == 0 {
 		seed = time.Now().UnixNano()
 	}
-	env := cfg.Env
 	wc := &workerConfig{
 		URL: env.Target.URL, Addr: env.Target.Addr, Security: env.Target.Security, Insecure: env.Target.Insecure,
 		RootPEM: env.Target.rootPEM, Users: env.Users, Timeout: env.Timeout, CaseTimeout: env.CaseTimeout,

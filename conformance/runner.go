@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"regexp"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -35,6 +36,10 @@ type Selection struct {
 func (s Selection) Validate() error {
 	if s.LabelFilter != "" {
 		if _, err := types.ParseLabelFilter(s.LabelFilter); err != nil {
+			var ge types.GinkgoError
+			if errors.As(err, &ge) {
+				return fmt.Errorf("--label-filter: %s: %s", ge.Heading, strings.TrimSpace(ge.Message))
+			}
 			return fmt.Errorf("--label-filter: %v", err)
 		}
 	}
@@ -62,6 +67,9 @@ type RunConfig struct {
 	// Worker returns a command, not yet started, that runs ServeWorker on
 	// its standard input and output.
 	Worker func(ctx context.Context) *exec.Cmd
+	// OnStart, when set, is called once with the number of cases the run
+	// will attempt, before the first one.
+	OnStart func(total int)
 	// OnResult, when set, is called with each result as it arrives, one at
 	// a time (for progress displays).
 	OnResult func(reports.Case)
@@ -220,6 +228,9 @@ func runSuite(ctx context.Context, cases []Case, cfg RunConfig, dryRun bool, cla
 				})
 			}
 		})
+	}
+	if cfg.OnStart != nil {
+		ginkgo.ReportBeforeSuite(func(r types.Report) { cfg.OnStart(r.PreRunStats.SpecsThatWillRun) })
 	}
 	ginkgo.ReportAfterEach(func(r types.SpecReport) {
 		if afterEach != nil {

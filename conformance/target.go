@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/pem"
@@ -9,6 +10,9 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"time"
+
+	"github.com/imapgauge/imapgauge/conformance/wire"
 )
 
 // Security is how a connection to the target is protected.
@@ -164,4 +168,36 @@ func ParseUsers(s string) ([]User, error) {
 		users = append(users, u)
 	}
 	return users, nil
+}
+
+// PinRoots connects once, negotiates TLS the way the target does
+// (STARTTLS for a plaintext target), verifies the server's certificate with
+// the current configuration, and from then on trusts the root of the
+// verified chain, in a form parallel workers can share. It is how a pool
+// given in memory (the embedded reference server's) reaches the workers.
+func (t *Target) PinRoots(ctx context.Context, timeout time.Duration) error {
+	c, err := wire.Dial(ctx, t.Addr, wire.Options{Timeout: timeout, ImplicitTLS: t.Security == ImplicitTLS, TLSConfig: t.TLSConfig()})
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if _, err := c.ReadGreeting(); err != nil {
+		return err
+	}
+	if t.Security != ImplicitTLS {
+		cmd, err := c.StartTLS()
+		if err != nil {
+			return err
+		}
+		if cmd.Status() != "OK" {
+			return fmt.Errorf("STARTTLS refused: %s", cmd.Tagged.Line())
+		}
+	}
+	st, ok := c.ConnectionState()
+	if !ok || len(st.VerifiedChains) == 0 {
+		return errors.New("no verified certificate chain")
+	}
+	chain := st.VerifiedChains[0]
+	t.SetRootCerts(chain[len(chain)-1])
+	return nil
 }

@@ -65,6 +65,7 @@ With no TARGET, conform and load start the bundled reference server in-process.`
 	root.AddCommand(
 		// One file per subcommand; each constructor lives beside its name.
 		newVersionCommand(),
+		newConformCommand(),
 		newServeCommand(),
 		newReportCommand(),
 	)

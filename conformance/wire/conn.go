@@ -128,6 +128,15 @@ func (c *Conn) Addr() string { return c.addr }
 // STARTTLS).
 func (c *Conn) TLS() bool { return c.tls }
 
+// ConnectionState returns the TLS state of the connection; ok is false
+// while it is plaintext.
+func (c *Conn) ConnectionState() (state tls.ConnectionState, ok bool) {
+	if tc, isTLS := c.rec.Conn.(*tls.Conn); isTLS {
+		return tc.ConnectionState(), true
+	}
+	return tls.ConnectionState{}, false
+}
+
 // Err is the error that broke the connection, or nil while it is usable.
 func (c *Conn) Err() error { return c.err }
 

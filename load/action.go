@@ -1,0 +1,330 @@
+package load
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+)
+
+// action runs a user action on this device. A user does one thing at a time:
+// the user's action token serialises actions across their devices, so the
+// ledger always knows which change the server acknowledged last.
+func (d *device) action(ctx context.Context, q queued) error {
+	u := d.u
+	select {
+	case u.actionToken <- struct{}{}:
+	case <-ctx.Done():
+		return nil
+	}
+	defer func() { <-u.actionToken }()
+	rng := rand.New(rand.NewPCG(q.t.Rand, uint64(q.t.User)))
+	act := func(s *session) error { return d.act(s, q.t.Action, rng, q.due) }
+	if d.spec.Kind == Webmail || d.spec.Kind == Phone && d.spec.Mode == PhoneFetch || d.isAsleep() {
+		// The user opens the app (or the lid) to do it.
+		return d.shortSession(ctx, q.due, act)
+	}
+	s := d.session()
+	if s == nil {
+		if err := d.online(ctx, q.due); err != nil {
+			return err
+		}
+		if s = d.session(); s == nil {
+			return nil
+		}
+	}
+	if err := d.leaveIdle(s); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	inInbox := s.sel != nil && s.sel.mailbox == "INBOX" && !s.sel.readOnly
+	s.mu.Unlock()
+	if !inInbox {
+		if err := d.selectAndSync(s, "INBOX", false, q.due, false); err != nil {
+			return err
+		}
+	}
+	if err := act(s); err != nil {
+		return err
+	}
+	return d.idle(s)
+}
+
+// pick chooses the message an action works on, among the messages of INBOX
+// that both the device and the ledger know; prefer narrows the choice when it
+// leaves any.
+func (d *device) pick(rng *rand.Rand, prefer func(*cached) bool) (imap.UID, *cached) {
+	c := d.mailbox("INBOX")
+	ids := d.u.ledger.candidates("INBOX", c.msgs)
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	byID := make(map[string]imap.UID, len(c.msgs))
+	for uid, m := range c.msgs {
+		byID[m.id] = uid
+	}
+	var uids []imap.UID
+	for _, id := range ids {
+		uids = append(uids, byID[id])
+	}
+	sort.Slice(uids, func(i, j int) bool { return uids[i] < uids[j] })
+	if prefer != nil {
+		var narrowed []imap.UID
+		for _, uid := range uids {
+			if prefer(c.msgs[uid]) {
+				narrowed = append(narrowed, uid)
+			}
+		}
+		if len(narrowed) > 0 {
+			uids = narrowed
+		}
+	}
+	uid := uids[rng.IntN(len(uids))]
+	return uid, c.msgs[uid]
+}
+
+// act performs one action in session s, which has INBOX selected.
+func (d *device) act(s *session, kind ActionKind, rng *rand.Rand, due time.Time) error {
+	var prefer func(*cached) bool
+	switch kind {
+	case Read:
+		prefer = func(m *cached) bool { return m.flags&flagSeen == 0 }
+	case Reply:
+		prefer = func(m *cached) bool { return m.flags&flagSeen != 0 && m.flags&flagAnswered == 0 }
+	}
+	uid, m := d.pick(rng, prefer)
+	if m == nil {
+		return nil
+	}
+	l := d.u.ledger
+	if !l.begin(m.id) {
+		return nil
+	}
+	id := m.id
+	ok := false
+	defer func() { l.end(id, ok) }()
+	var err error
+	switch kind {
+	case Read:
+		err = d.read(s, uid, id, due)
+		if err == nil {
+			d.think(rng)
+			err = d.store(s, uid, id, true, flagSeen, time.Now())
+		}
+	case Flag:
+		err = d.store(s, uid, id, m.flags&flagFlagged == 0, flagFlagged, due)
+	case Delete:
+		err = d.store(s, uid, id, true, flagDeleted, due)
+		if err == nil {
+			err = d.expunge(s, uid, id, "")
+		}
+	case Move:
+		dest := d.r.workload.Mailbox.Archive
+		if rng.IntN(3) == 0 {
+			dest = d.r.workload.Mailbox.Trash
+		}
+		err = d.move(s, uid, id, dest, due)
+	case Reply:
+		err = d.read(s, uid, id, due)
+		if err == nil {
+			d.think(rng)
+			err = d.reply(s, id, rng)
+		}
+		if err == nil {
+			err = d.store(s, uid, id, true, flagAnswered, time.Now())
+		}
+	}
+	ok = answered(err)
+	return err
+}
+
+// think pauses between reading a message and acting on it.
+func (d *device) think(rng *rand.Rand) {
+	a := d.r.workload.Actions
+	if a.ThinkMax <= 0 {
+		return
+	}
+	t := a.ThinkMin + time.Duration(rng.Float64()*float64(a.ThinkMax-a.ThinkMin))
+	t = d.r.workload.real(t)
+	select {
+	case <-time.After(t):
+	case <-d.r.ctx.Done():
+	}
+}
+
+// read fetches a message's whole body and compares it with what was
+// appended: the body of a message never changes (RFC 3501 section 2.3; the
+// APPEND argument is the message, section 6.3.11).
+func (d *device) read(s *session, uid imap.UID, id string, due time.Time) error {
+	var msgs []*imapclient.FetchMessageBuffer
+	err := s.run("UID FETCH", due, func() error {
+		var err error
+		msgs, err = s.c.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{UID: true,
+			BodySection: []*imap.FetchItemBodySection{{Peek: true}}}).Collect()
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	hash, size, known := d.u.ledger.content(id)
+	for _, m := range msgs {
+		if m.UID != uid || len(m.BodySection) == 0 || !known {
+			continue
+		}
+		body := m.BodySection[0].Bytes
+		if contentHash(body) != hash {
+			d.report(s, []finding{{check: checkContent, mailbox: "INBOX",
+				message:  fmt.Sprintf("BODY[] of %s (UID %d) differs from the message appended (RFC 3501 sections 2.3, 6.3.11)", id, uid),
+				expected: fmt.Sprintf("%d bytes as appended", size), actual: fmt.Sprintf("%d bytes, different content", len(body))}})
+		}
+	}
+	return nil
+}
+
+// store adds or removes a flag with UID STORE and records the acknowledged
+// change. The server's FETCH answer must show the change (RFC 3501 section
+// 6.4.6).
+func (d *device) store(s *session, uid imap.UID, id string, add bool, bit uint8, since time.Time) error {
+	op := imap.StoreFlagsAdd
+	if !add {
+		op = imap.StoreFlagsDel
+	}
+	var flag imap.Flag
+	for _, b := range flagBits {
+		if b.bit == bit {
+			flag = b.flag
+		}
+	}
+	var msgs []*imapclient.FetchMessageBuffer
+	err := s.run("UID STORE", since, func() error {
+		var err error
+		msgs, err = s.c.Store(imap.UIDSetNum(uid), &imap.StoreFlags{Op: op, Flags: []imap.Flag{flag}}, nil).Collect()
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	var returned *uint8
+	for _, m := range msgs {
+		if m.UID == uid || m.UID == 0 && len(msgs) == 1 {
+			f := flagMask(m.Flags)
+			returned = &f
+		}
+	}
+	if bad := d.u.ledger.flagsChanged(id, add, bit, returned, time.Now()); bad != "" {
+		d.report(s, []finding{{check: checkFlagsDiverged, mailbox: "INBOX", message: "the server's answer to STORE contradicts it (RFC 3501 section 6.4.6)",
+			expected: fmt.Sprintf("UID %d with the change applied", uid), actual: bad}})
+	}
+	if c := d.mailbox("INBOX"); c.msgs[uid] != nil {
+		if returned != nil {
+			c.msgs[uid].flags = *returned
+		} else if add {
+			c.msgs[uid].flags |= bit
+		} else {
+			c.msgs[uid].flags &^= bit
+		}
+	}
+	return nil
+}
+
+// expunge removes a \Deleted message: UID EXPUNGE when the server has UIDPLUS
+// (RFC 4315 section 2.1), EXPUNGE otherwise. dest is set when the expunge
+// ends a COPY-based move.
+func (d *device) expunge(s *session, uid imap.UID, id, dest string) error {
+	var cmd *imapclient.ExpungeCommand
+	name := "EXPUNGE"
+	var seqs []uint32
+	err := s.run(name, time.Now(), func() error {
+		if s.has(imap.CapUIDPlus) {
+			cmd = s.c.UIDExpunge(imap.UIDSetNum(uid))
+		} else {
+			cmd = s.c.Expunge()
+		}
+		var err error
+		seqs, err = cmd.Collect()
+		return err
+	})
+	// The command's own EXPUNGE responses renumber the session.
+	s.mu.Lock()
+	for _, seq := range seqs {
+		s.expunged(seq)
+	}
+	s.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	if dest != "" {
+		d.u.ledger.moved(id, dest, now)
+	} else {
+		d.u.ledger.removed(id, now)
+	}
+	c := d.mailbox("INBOX")
+	delete(c.msgs, uid)
+	d.u.ledger.observeExpunged("INBOX", c.uidValidity, uid)
+	return nil
+}
+
+// move moves a message to dest: MOVE (RFC 6851) when the server has it,
+// otherwise COPY, STORE \Deleted and EXPUNGE (RFC 6851 section 1 describes
+// the fallback).
+func (d *device) move(s *session, uid imap.UID, id, dest string, due time.Time) error {
+	if s.has(imap.CapMove) {
+		err := s.run("UID MOVE", due, func() error {
+			_, err := s.c.Move(imap.UIDSetNum(uid), dest).Wait()
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		d.u.ledger.moved(id, dest, time.Now())
+		c := d.mailbox("INBOX")
+		delete(c.msgs, uid)
+		d.u.ledger.observeExpunged("INBOX", c.uidValidity, uid)
+		return nil
+	}
+	err := s.run("UID COPY", due, func() error {
+		_, err := s.c.Copy(imap.UIDSetNum(uid), dest).Wait()
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if err := d.store(s, uid, id, true, flagDeleted, time.Now()); err != nil {
+		return err
+	}
+	return d.expunge(s, uid, id, dest)
+}
+
+// reply appends a reply to the Sent folder with \Seen. Its flags are not
+// asserted: RFC 3501 section 6.3.11 says the flags SHOULD be set.
+func (d *device) reply(s *session, orig string, rng *rand.Rand) error {
+	u := d.u
+	w := d.r.workload
+	id := u.nextMessageID("reply")
+	size := MessageSize(rng, &w.Delivery) / 2
+	g := buildMessage(rng, id, u.name, "Re: "+subject(rng), orig, max(size, w.Delivery.SizeMin), 0, time.Now().Truncate(time.Second))
+	err := s.run("APPEND", time.Now(), func() error {
+		cmd := s.c.Append(w.Mailbox.Sent, int64(len(g.raw)), &imap.AppendOptions{Flags: []imap.Flag{imap.FlagSeen}, Time: g.date})
+		if _, err := cmd.Write(g.raw); err != nil {
+			cmd.Close()
+			return err
+		}
+		if err := cmd.Close(); err != nil {
+			return err
+		}
+		_, err := cmd.Wait()
+		return err
+	})
+	switch {
+	case err == nil:
+		u.ledger.appended(id, w.Mailbox.Sent, g.hash, int64(len(g.raw)), time.Now(), false, 0)
+	case !answered(err):
+		u.ledger.uncertain(id, g.hash, int64(len(g.raw)))
+	}
+	return err
+}

@@ -72,11 +72,7 @@ func (s *searcher) prepare(keys []*command.SearchKey, charset string) *statusErr
 	walk = func(k *command.SearchKey) *statusError {
 		switch k.Key {
 		case "SEQ", "UID":
-			set, err := s.v.inSet(k.Set, k.Key == "UID")
-			if err != nil {
-				return err
-			}
-			s.sets[k] = set
+			s.sets[k] = s.v.inSet(k.Set, k.Key == "UID")
 		case "BCC", "BODY", "CC", "FROM", "HEADER", "SUBJECT", "TEXT", "TO":
 			if charset == "UTF-8" {
 				if !utf8.Valid(k.Value) {

@@ -283,20 +283,25 @@ func (v *view) byUID(set command.SeqSet) []int {
 }
 
 // inSet reports, for each message of the view, whether its sequence number
-// (or UID, when uid is set) is in set, for SEARCH.
-func (v *view) inSet(set command.SeqSet, uid bool) ([]bool, *statusError) {
+// (or UID, when uid is set) is in set, for SEARCH. In SEARCH a sequence set
+// is a criterion: numbers beyond the last message match nothing (the BAD of
+// RFC 3501 section 9, seq-number, is for COPY, FETCH and STORE).
+func (v *view) inSet(set command.SeqSet, uid bool) []bool {
 	member := make([]bool, len(v.msgs))
-	var idx []int
 	if uid {
-		idx = v.byUID(set)
-	} else {
-		var err *statusError
-		if idx, err = v.bySeq(set); err != nil {
-			return nil, err
+		for _, i := range v.byUID(set) {
+			member[i] = true
+		}
+		return member
+	}
+	n := uint32(len(v.msgs))
+	if n == 0 {
+		return member
+	}
+	for _, r := range seqRanges(set, n) {
+		for i := r.Start; i <= r.Stop && i <= n; i++ {
+			member[i-1] = true
 		}
 	}
-	for _, i := range idx {
-		member[i] = true
-	}
-	return member, nil
+	return member
 }

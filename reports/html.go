@@ -34,11 +34,15 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 
 // HTMLOptions tunes WriteHTMLWith. The zero value is valid.
 type HTMLOptions struct {
-	// MaxTranscriptBytes bounds the transcript text inlined in a
-	// conformance report, so that a huge run still gives a file a browser
-	// opens. Transcripts are inlined in order of importance — FAIL, ERROR,
-	// XPASS, WARN, XFAIL — until the budget is spent; the others are left in
-	// the JSON result, and the report says so. 0 means 6 MiB.
+	// MaxBytes is the size a conformance report aims to stay under, so that
+	// a huge run still gives a file a browser opens and a CI artifact store
+	// keeps. The cases themselves are always written; transcripts are
+	// inlined in order of importance — FAIL, ERROR, XPASS, WARN, XFAIL —
+	// while they fit; the others are left in the JSON result, and the report
+	// says so. 0 means 8 MiB.
+	MaxBytes int
+	// MaxTranscriptBytes, when set, bounds the inlined transcript text
+	// directly instead of deriving the bound from MaxBytes.
 	MaxTranscriptBytes int
 }
 
@@ -57,8 +61,8 @@ func WriteHTML(w io.Writer, r *Result) error { return WriteHTMLWith(w, r, HTMLOp
 // throughput and connections over time, sync lag and notification latency
 // distributions, errors and violations with their transcripts.
 func WriteHTMLWith(w io.Writer, r *Result, opts HTMLOptions) error {
-	if opts.MaxTranscriptBytes <= 0 {
-		opts.MaxTranscriptBytes = 6 << 20
+	if opts.MaxBytes <= 0 {
+		opts.MaxBytes = 8 << 20
 	}
 	v := htmlView{R: r, Generated: r.Finished}
 	if v.Generated.IsZero() {
@@ -66,7 +70,17 @@ func WriteHTMLWith(w io.Writer, r *Result, opts HTMLOptions) error {
 	}
 	switch {
 	case r.Conformance != nil:
-		v.C = conformanceView(r.Conformance, opts)
+		budget := opts.MaxTranscriptBytes
+		if budget <= 0 {
+			// Measure the page without transcripts; they get the rest.
+			v.C = conformanceView(r.Conformance, 0)
+			var n countingWriter
+			if err := htmlTemplate.Execute(&n, v); err != nil {
+				return err
+			}
+			budget = max(opts.MaxBytes-int(n), 256<<10)
+		}
+		v.C = conformanceView(r.Conformance, budget)
 	case r.Load != nil:
 		lv, err := loadView(r)
 		if err != nil {
@@ -138,15 +152,36 @@ type htmlCase struct {
 
 type htmlTranscript struct {
 	Connection string
-	Text       string
-	Truncated  bool
+	// Text is the numbered transcript, escaped for element content.
+	Text      template.HTML
+	Truncated bool
+}
+
+// preText escapes s for the content of a <pre> element. Only &, < and > need
+// it there; html/template's escaper also rewrites quotes and '+', which makes
+// big transcripts a fifth larger.
+func preText(s string) template.HTML {
+	return template.HTML(strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)) // #nosec: escaped above
 }
 
 // shownByDefault is the filter a conformance page opens with: everything a
 // reader must look at; PASS and SKIP are one click away.
 func shownByDefault(o Outcome) bool { return o != Pass && o != Skip }
 
-func conformanceView(c *Conformance, opts HTMLOptions) *htmlConformance {
+// countingWriter counts the bytes written to it.
+type countingWriter int
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	*c += countingWriter(len(p))
+	return len(p), nil
+}
+
+// transcriptOverhead is the markup around one inlined transcript.
+const transcriptOverhead = 64
+
+// conformanceView prepares a conformance page whose inlined transcripts take
+// at most budget bytes.
+func conformanceView(c *Conformance, budget int) *htmlConformance {
 	v := &htmlConformance{Outcomes: Outcomes}
 	for _, o := range Outcomes {
 		v.Counts = append(v.Counts, outcomeCount{Outcome: o, N: c.Counts.Get(o), Checked: shownByDefault(o)})
@@ -171,7 +206,6 @@ func conformanceView(c *Conformance, opts HTMLOptions) *htmlConformance {
 		v.Cases[i] = hc
 	}
 	// Inline transcripts by importance until the budget is spent.
-	budget := opts.MaxTranscriptBytes
 	for _, o := range []Outcome{Fail, Error, XPass, Warn, XFail, Skip, Pass} {
 		for i := range v.Cases {
 			hc := &v.Cases[i]
@@ -189,13 +223,15 @@ func conformanceView(c *Conformance, opts HTMLOptions) *htmlConformance {
 					b.WriteString(TranscriptLine(n+1, e))
 					b.WriteByte('\n')
 				}
-				if b.Len() > budget {
+				text := preText(b.String())
+				size := len(text) + len(t.Connection) + transcriptOverhead
+				if size > budget {
 					hc.Omitted++
 					v.Omitted++
 					continue
 				}
-				budget -= b.Len()
-				hc.Transcripts = append(hc.Transcripts, htmlTranscript{Connection: t.Connection, Text: b.String(), Truncated: t.Truncated})
+				budget -= size
+				hc.Transcripts = append(hc.Transcripts, htmlTranscript{Connection: t.Connection, Text: text, Truncated: t.Truncated})
 			}
 		}
 	}
@@ -268,7 +304,7 @@ func transcriptsView(ts []Transcript) []htmlTranscript {
 			b.WriteString(TranscriptLine(n+1, e))
 			b.WriteByte('\n')
 		}
-		out = append(out, htmlTranscript{Connection: t.Connection, Text: b.String(), Truncated: t.Truncated})
+		out = append(out, htmlTranscript{Connection: t.Connection, Text: preText(b.String()), Truncated: t.Truncated})
 	}
 	return out
 }

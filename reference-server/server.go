@@ -29,7 +29,7 @@ type Server struct {
 	log       *slog.Logger
 	store     storage
 	limits    command.Limits
-	idle      time.Duration // autologout timer once authenticated
+	idle      atomic.Int64 // autologout timer once authenticated, a time.Duration
 
 	ln, tlsLn                   net.Listener
 	lnLoopback, tlsLnIsLoopback bool
@@ -55,9 +55,9 @@ func Start(opts Options) (*Server, error) {
 		store:    memoryStorage{},
 		users:    map[string]*user{},
 		sessions: map[*session]struct{}{},
-		idle:     opts.idleTimeout(),
 		limits:   command.Limits{MaxMessage: opts.MaxMessageSize},
 	}
+	s.idle.Store(int64(opts.idleTimeout()))
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}

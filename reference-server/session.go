@@ -123,7 +123,7 @@ func (sess *session) serve() {
 		return
 	}
 	for sess.state != stateLogout {
-		timeout := sess.srv.idle
+		timeout := time.Duration(sess.srv.idle.Load())
 		if sess.state == stateNotAuthenticated {
 			timeout = sess.srv.opts.loginTimeout()
 		}

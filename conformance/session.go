@@ -413,7 +413,7 @@ func (s *Session) logoutQuietly() {
 		return
 	}
 	s.ended = true
-	if s.Conn.Err() == nil {
+	if s.Conn.Err() == nil && s.Conn.Idle() {
 		tag := s.Conn.NextTag()
 		if cmds, err := s.Conn.WriteRaw([]byte(tag+" LOGOUT\r\n"), tag); err == nil {
 			_ = s.Conn.Wait(cmds[0])

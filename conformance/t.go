@@ -2,6 +2,8 @@ package conformance
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -61,6 +63,7 @@ type T struct {
 	nconn       int
 	cleanups    []func()
 	mailboxes   int
+	nonce       string
 	setup       int // > 0 while a fixture runs: failures are errors
 	result      *failure
 	closed      bool
@@ -164,9 +167,16 @@ func (t *T) failWire(s *Session, what string, err error) {
 // run and the case, so parallel cases never meet.
 func (t *T) Mailbox(user int) string {
 	t.mailboxes++
+	if t.nonce == "" {
+		// Unique to this execution of the case: the same case may run
+		// more than once at a time (negative controls, repeated runs).
+		b := make([]byte, 4)
+		_, _ = rand.Read(b)
+		t.nonce = hex.EncodeToString(b)
+	}
 	h := fnv.New32a()
 	h.Write([]byte(t.c.ID()))
-	name := fmt.Sprintf("imapgauge-%s-%08x-%d", t.env.RunID, h.Sum32(), t.mailboxes)
+	name := fmt.Sprintf("imapgauge-%s-%08x-%s-%d", t.env.RunID, h.Sum32(), t.nonce, t.mailboxes)
 	t.Setup(func() {
 		s := t.login(user, "setup")
 		s.Cmd("OK", "CREATE", wire.Astring(name))
@@ -232,7 +242,14 @@ func (t *T) finish() {
 	sessions := append([]*Session(nil), t.sessions...)
 	t.mu.Unlock()
 	for _, s := range sessions {
-		s.logoutQuietly()
+		if t.result == nil {
+			s.logoutQuietly()
+		} else {
+			// After a failure the conversation may be anywhere (inside an
+			// exchange, expecting TLS): just close.
+			s.ended = true
+			s.Conn.Close()
+		}
 	}
 }
 

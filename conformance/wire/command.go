@@ -336,6 +336,10 @@ func (c *Conn) dispatch(r *Response) error {
 	return nil
 }
 
+// Idle reports whether no command is in progress and the connection is
+// usable: a new command would be read by the server as a command.
+func (c *Conn) Idle() bool { return c.err == nil && len(c.pending) == 0 }
+
 // Pending returns the untagged responses read but not yet handed to a
 // command, and forgets them.
 func (c *Conn) Pending() []*Response {

@@ -96,6 +96,26 @@ type ledgerMsg struct {
 	// devices that saw the current version; lagDone once recorded.
 	observed uint64
 	lagDone  bool
+	// reported holds the checks already reported for this message: one
+	// lost message is one violation, however many devices miss it.
+	reported uint8
+}
+
+// Bits of ledgerMsg.reported.
+const (
+	reportedMissing uint8 = 1 << iota
+	reportedExpunge
+	reportedFlags
+	reportedSize
+)
+
+// once reports whether the check may be reported for m, and marks it.
+func (m *ledgerMsg) once(bit uint8) bool {
+	if m.reported&bit != 0 {
+		return false
+	}
+	m.reported |= bit
+	return true
 }
 
 // staticKey names one message of one mailbox incarnation.
@@ -131,6 +151,8 @@ type ledger struct {
 	expunged map[staticKey]struct{}
 	// uidValidity last seen per mailbox, to catch a decrease.
 	validity map[string]uint32
+	// mismatched: messages already reported with two UIDs.
+	mismatched map[idKey]bool
 }
 
 type idKey struct {
@@ -141,7 +163,7 @@ type idKey struct {
 
 func newLedger(u *user) *ledger {
 	return &ledger{u: u, msgs: map[string]*ledgerMsg{}, static: map[staticKey]staticVal{},
-		uidByID: map[idKey]imap.UID{}, expunged: map[staticKey]struct{}{}, validity: map[string]uint32{}}
+		uidByID: map[idKey]imap.UID{}, expunged: map[staticKey]struct{}{}, validity: map[string]uint32{}, mismatched: map[idKey]bool{}}
 }
 
 // observers is the set of devices that must see a change to a message in
@@ -329,10 +351,12 @@ func (l *ledger) observeStatic(mailbox string, validity uint32, uid imap.UID, v 
 	if old, ok := l.static[k]; ok {
 		switch {
 		case old.id != v.id:
+			l.static[k] = v
 			out = append(out, finding{check: checkUIDReuse, mailbox: mailbox,
 				message:  fmt.Sprintf("UID %d names two different messages", uid),
 				expected: "Message-ID " + old.id, actual: "Message-ID " + v.id})
 		case old.size != v.size || old.date != v.date:
+			l.static[k] = v
 			out = append(out, finding{check: checkStaticChanged, mailbox: mailbox,
 				message:  fmt.Sprintf("static data of UID %d changed (RFC 3501 sections 2.3.3, 2.3.4)", uid),
 				expected: fmt.Sprintf("RFC822.SIZE %d, INTERNALDATE %s", old.size, time.Unix(old.date, 0).UTC().Format(time.RFC3339)),
@@ -343,7 +367,8 @@ func (l *ledger) observeStatic(mailbox string, validity uint32, uid imap.UID, v 
 	}
 	if m := l.msgs[v.id]; m != nil {
 		ik := idKey{mailbox, validity, v.id}
-		if prev, ok := l.uidByID[ik]; ok && prev != uid {
+		if prev, ok := l.uidByID[ik]; ok && prev != uid && !l.mismatched[ik] {
+			l.mismatched[ik] = true
 			// A generated message is in a mailbox once: two UIDs mean one
 			// of them is wrong.
 			out = append(out, finding{check: checkUIDMismatch, mailbox: mailbox,
@@ -352,7 +377,7 @@ func (l *ledger) observeStatic(mailbox string, validity uint32, uid imap.UID, v 
 		} else if !ok {
 			l.uidByID[ik] = uid
 		}
-		if v.size != m.size {
+		if v.size != m.size && m.once(reportedSize) {
 			out = append(out, finding{check: checkStaticChanged, mailbox: mailbox,
 				message:  fmt.Sprintf("RFC822.SIZE of %s differs from the %d bytes appended (RFC 3501 section 2.3.4)", v.id, m.size),
 				expected: fmt.Sprint(m.size), actual: fmt.Sprint(v.size)})
@@ -439,7 +464,7 @@ func (l *ledger) verify(dev *device, v *syncView, now time.Time, grace time.Dura
 				continue
 			}
 			if !present {
-				if v.complete {
+				if v.complete && m.once(reportedMissing) {
 					check := checkAppendMissing
 					if !m.removedAt.IsZero() {
 						check = checkMoveMissing
@@ -453,6 +478,9 @@ func (l *ledger) verify(dev *device, v *syncView, now time.Time, grace time.Dura
 			if m.changedAt.Before(v.started) {
 				if m.flagsKnown {
 					if f != m.flags {
+						if !m.once(reportedFlags) {
+							continue
+						}
 						out = append(out, finding{check: checkFlagsDiverged, mailbox: v.mailbox,
 							message:  fmt.Sprintf("flags of %s differ from the acknowledged changes", id),
 							expected: flagString(m.flags), actual: flagString(f)})
@@ -460,6 +488,9 @@ func (l *ledger) verify(dev *device, v *syncView, now time.Time, grace time.Dura
 					}
 				} else {
 					if f&m.must != m.must || f&m.mustNot != 0 {
+						if !m.once(reportedFlags) {
+							continue
+						}
 						out = append(out, finding{check: checkFlagsDiverged, mailbox: v.mailbox,
 							message:  fmt.Sprintf("flags of %s contradict the acknowledged changes", id),
 							expected: fmt.Sprintf("with %s, without %s", flagString(m.must), flagString(m.mustNot)), actual: flagString(f)})
@@ -478,6 +509,9 @@ func (l *ledger) verify(dev *device, v *syncView, now time.Time, grace time.Dura
 				limit = limit.Add(-grace)
 			}
 			if present && m.removedAt.Before(limit) {
+				if !m.once(reportedExpunge) {
+					continue
+				}
 				out = append(out, finding{check: checkExpungeMissed, mailbox: v.mailbox,
 					message:  fmt.Sprintf("message %s is still listed %s after its removal was acknowledged", id, agoText(m.removedAt, v.started)),
 					expected: "absent from " + v.mailbox, actual: "present"})

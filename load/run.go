@@ -53,6 +53,9 @@ type Config struct {
 	TargetDescription string
 	// Settings are recorded in the result's environment.
 	Settings map[string]string
+
+	// userOffset shifts the user numbers (tests that share one server).
+	userOffset int
 }
 
 func (c *Config) disabled(capName string) bool {
@@ -187,7 +190,7 @@ func New(cfg Config) (*Runner, error) {
 		if !cfg.Shard.Owns(i) {
 			continue
 		}
-		name, pw, _ := Credential(cfg.Credentials, i+1)
+		name, pw, _ := Credential(cfg.Credentials, i+1+cfg.userOffset)
 		u := &user{r: r, index: i, name: name, password: pw, actionToken: make(chan struct{}, 1)}
 		u.ledger = newLedger(u)
 		counts := map[DeviceKind]int{}

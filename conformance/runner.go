@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
@@ -184,6 +185,9 @@ func (g *ginkgoT) Fail() { g.failed = true }
 // (nil: every case) decides whether this process runs a case; results go
 // to col; afterEach sees every spec report (dry runs use it).
 func runSuite(ctx context.Context, cases []Case, cfg RunConfig, dryRun bool, claim func(string) bool, col *collector, afterEach func(types.SpecReport)) error {
+	if !suiteRan.CompareAndSwap(false, true) {
+		return ErrSuiteRan
+	}
 	env := cfg.Env
 	// Group by section in catalog order; Ginkgo shuffles containers, not
 	// the cases of one section.
@@ -279,3 +283,10 @@ func runSuite(ctx context.Context, cases []Case, cfg RunConfig, dryRun bool, cla
 
 // ErrNoWorker is returned when Procs > 1 but no Worker command is set.
 var ErrNoWorker = errors.New("parallel run needs a worker command")
+
+// ErrSuiteRan is returned by Run, List and ServeWorker when the Ginkgo suite
+// already ran in this process: Ginkgo runs a suite once per process.
+var ErrSuiteRan = errors.New("the conformance suite already ran in this process")
+
+// suiteRan records that runSuite was called.
+var suiteRan atomic.Bool

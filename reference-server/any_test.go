@@ -152,3 +152,36 @@ func TestJunkDoesNotAffectOthers(t *testing.T) {
 C: n NOOP
 S: n OK NOOP completed`)
 }
+
+// Every selected-state command is refused in the authenticated state, and
+// every not-authenticated command once logged in.
+func TestWrongStateAuthenticated(t *testing.T) {
+	srv := startServer(t, Options{})
+	c := login(t, srv, alice)
+	check := func(state string, cmds ...string) {
+		t.Helper()
+		for _, cmd := range cmds {
+			f := strings.Fields(cmd)
+			name := f[0]
+			if name == "UID" {
+				name += " " + f[1]
+			}
+			c.run(`
+C: w ` + cmd + `
+S: w BAD ` + name + ` is not valid in the ` + state + ` state`)
+		}
+	}
+	check("authenticated", "CHECK", "CLOSE", "EXPUNGE", "SEARCH ALL", "FETCH 1 FLAGS", `STORE 1 +FLAGS (\Seen)`, "COPY 1 x",
+		"UID FETCH 1 FLAGS", "UID SEARCH ALL", "UID STORE 1 FLAGS ()", "UID COPY 1 x", "LOGIN a b", "AUTHENTICATE PLAIN")
+	c.do("s", "SELECT INBOX", "OK")
+	check("selected", "LOGIN a b", "AUTHENTICATE PLAIN")
+	c.run(`
+C: w STARTTLS
+S: w BAD STARTTLS is only valid in the not authenticated state
+C: w2 EXAMINE
+S: w2 BAD SP expected, found end of line
+C: w3 EXAMINE "INBOX
+S: w3 BAD Unterminated quoted string in Mailbox name
+C: w4 AUTHENTICATE
+S: w4 BAD AUTHENTICATE is not valid in the selected state`)
+}

@@ -74,6 +74,10 @@ C: a6 AUTHENTICATE PLAIN =
 S: a6 NO Authentication failed
 C: a7 AUTHENTICATE CRAM-MD5
 S: a7 NO Unsupported authentication mechanism CRAM-MD5 (supported: PLAIN)
+C: a7b AUTHENTICATE
+S: a7b BAD SP expected, found end of line
+C: a7c AUTHENTICATE "PLAIN"
+S: a7c BAD Authentication mechanism expected, found "\"PLAIN\""
 C: a8 AUTHENTICATE PLAIN ` + b64("\x00alice\x00secret") + `x
 S: a8 BAD Initial response is not valid base64
 C: a9 authenticate plain

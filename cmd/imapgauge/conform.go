@@ -188,7 +188,10 @@ func runConform(cmd *cobra.Command, args []string, f conformFlags) error {
 		Strict:    f.strict,
 		Procs:     f.procs,
 		OnStart:   progress.start,
-		OnResult:  progress.result,
+		OnResult: func(rc reports.Case) {
+			known.Apply(&rc)
+			progress.result(rc)
+		},
 		Worker: func(ctx context.Context) *exec.Cmd {
 			exe, err := os.Executable()
 			if err != nil {

@@ -33,7 +33,7 @@ func TestMain(m *testing.M) {
 
 // imapgauge runs the command line in a child process and returns its
 // output and exit code.
-func imapgauge(t *testing.T, env []string, args ...string) (stdout, stderr string, code int) {
+func imapgauge(t testing.TB, env []string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
 	cmd.Env = append(append(os.Environ(), runMainEnv+"=1"), env...)
@@ -53,7 +53,7 @@ func imapgauge(t *testing.T, env []string, args ...string) (stdout, stderr strin
 	return out.String(), errOut.String(), cmd.ProcessState.ExitCode()
 }
 
-func catalogSize(t *testing.T) int {
+func catalogSize(t testing.TB) int {
 	t.Helper()
 	cases, err := scenarios.Cases()
 	if err != nil {
@@ -205,7 +205,7 @@ func TestConformUnreachable(t *testing.T) {
 	}
 }
 
-func startReference(t *testing.T, opts referenceserver.Options) *referenceserver.Server {
+func startReference(t testing.TB, opts referenceserver.Options) *referenceserver.Server {
 	t.Helper()
 	opts.Users = append(opts.Users, referenceserver.User{Name: "cli-one", Password: "cli-secret-one"},
 		referenceserver.User{Name: "cli-two", Password: "cli-secret-two"})
@@ -291,5 +291,43 @@ func TestConformFailuresAndKnownFailures(t *testing.T) {
 	stdout, stderr, code = imapgauge(t, nil, append(args, "--known-failures", knownPath)...)
 	if code != exitOK || !strings.Contains(stdout, "XFAIL") {
 		t.Fatalf("with known failures: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+}
+
+// BenchmarkConformProcs runs the whole suite against the reference server
+// behind a proxy that delays every response by 5ms, as a distant server
+// would, in one process and in four. Every run must pass; the time per
+// run compares the two:
+//
+//	go test ./cmd/imapgauge -run '^$' -bench ConformProcs -benchtime 3x
+func BenchmarkConformProcs(b *testing.B) {
+	srv := startReference(b, referenceserver.Options{})
+	p, err := fault.Listen(fault.Options{
+		Upstream:          srv.Addr(),
+		UpstreamTLSConfig: &tls.Config{RootCAs: srv.CertPool(), ServerName: "127.0.0.1"},
+		Fault:             fault.Latency(5 * time.Millisecond),
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	for _, procs := range []string{"1", "4"} {
+		b.Run("procs="+procs, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				jsonPath := filepath.Join(b.TempDir(), "r.json")
+				stdout, stderr, code := imapgauge(b, nil, "conform", "imap://"+p.Addr(), "--insecure", "--procs", procs,
+					"--user", "cli-one:cli-secret-one", "--user", "cli-two:cli-secret-two", "--json", jsonPath)
+				if code != exitOK {
+					b.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+				}
+				r, err := reports.ReadFile(jsonPath)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if n := r.Conformance.Counts.Pass + r.Conformance.Counts.Skip; n != catalogSize(b) {
+					b.Fatalf("%d cases passed or skipped, want %d", n, catalogSize(b))
+				}
+			}
+		})
 	}
 }

@@ -30,6 +30,7 @@ var misbehaving = []struct {
 	{txCase("bare-lf", Must, "X-BARELF"), reports.Fail, "bare LF"},
 	{txCase("garbage-line", Must, "X-GARBAGE"), reports.Fail, "imap response syntax"},
 	{txCase("grammar-violation", Should, "X-BADSYNTAX"), reports.Fail, "imap response syntax"},
+	{txCase("invalid-data", Must, "X-RECENTFLAGS"), reports.Fail, "imap response invalid"},
 	{txCase("dropped-connection", Must, "X-DROP"), reports.Error, "EOF"},
 	{txCase("never-answers", Must, "X-HANG"), reports.Error, "no complete response within"},
 	{txCase("should-broken", Should, "X-UNKNOWN"), reports.Warn, "expected tagged OK, got BAD"},

@@ -17,6 +17,7 @@ import (
 //	X-BARELF    ends its completion with a bare LF
 //	X-GARBAGE   sends a line that is no IMAP response at all
 //	X-BADSYNTAX sends an untagged response that breaks the grammar
+//	X-RECENTFLAGS sends a well-formed FLAGS response listing \Recent
 //	X-DROP      closes the connection without a word
 //	X-HANG      never answers
 //
@@ -135,6 +136,8 @@ func (f *fakeServer) serve(c net.Conn) {
 			write("\x00\x01 garbage\r\n")
 		case "X-BADSYNTAX":
 			write("* FLAGS (\\Seen\r\n" + tag + " OK done\r\n")
+		case "X-RECENTFLAGS":
+			write("* FLAGS (\\Seen \\Recent)\r\n" + tag + " OK done\r\n")
 		case "X-DROP":
 			return
 		case "X-HANG":

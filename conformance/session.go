@@ -119,6 +119,11 @@ func (s *Session) check(r *wire.Response) {
 	} else {
 		p, err = grammar.Parse(r.Raw)
 	}
+	if err == nil {
+		// The rules RFC 3501 states beside its grammar (no \Recent in
+		// FLAGS, no extension data in BODY, modified UTF-7 names...).
+		err = grammar.Validate(p)
+	}
 	if err != nil {
 		if s.gerr == nil {
 			s.gerr, s.graw = err, r.Raw

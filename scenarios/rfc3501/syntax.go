@@ -59,13 +59,15 @@ func syntax() []conformance.Section {
 				s.Tx("OK", `LIST "" ""`).One("LIST")
 			},
 		}, {
-			Name:     "select-responses-well-formed",
-			Title:    "SELECT responses and their codes follow the grammar",
-			Level:    conformance.Must,
-			Sentence: `resp-text-code = ... "UIDNEXT" SP nz-number / "UIDVALIDITY" SP nz-number / "UNSEEN" SP nz-number`,
+			Name:  "select-responses-well-formed",
+			Title: "SELECT responses and their codes follow the grammar",
+			Level: conformance.Must,
+			Sentence: `resp-text-code = ... "UIDNEXT" SP nz-number / "UIDVALIDITY" SP nz-number / "UNSEEN" SP nz-number` + "\n" +
+				`flag = "\Answered" / "\Flagged" / "\Deleted" / "\Seen" / "\Draft" / flag-keyword / flag-extension`,
 			Faults: []fault.Fault{
 				fault.RewriteResponse("UIDVALIDITY zero", "SELECT", `\[UIDVALIDITY \d+\]`, "[UIDVALIDITY 0]"),
 				fault.RewriteResponse("FLAGS list unterminated", "SELECT", `^\* FLAGS \(([^)]*)\)`, "* FLAGS ($1"),
+				fault.RewriteResponse("FLAGS lists \\Recent", "SELECT", `^\* FLAGS \(`, `* FLAGS (\Recent `),
 			},
 			Run: func(t *conformance.T) {
 				mailbox := t.Mailbox(0)

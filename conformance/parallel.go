@@ -135,8 +135,8 @@ func runParallel(ctx context.Context, cases []Case, cfg RunConfig) ([]reports.Ca
 		col.record(reports.Case{ID: c.ID(), Title: c.Title, Section: c.section, Level: c.Level, Labels: c.Labels(),
 			Sentence: c.Sentence, Outcome: reports.Error, Message: msg})
 	}
-	if err := ctx.Err(); err != nil {
-		return col.ordered(cases), fmt.Errorf("run interrupted: %w", err)
+	if ctx.Err() != nil {
+		return col.ordered(cases), ErrInterrupted
 	}
 	return col.ordered(cases), nil
 }

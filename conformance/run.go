@@ -135,8 +135,13 @@ func RunCase(ctx context.Context, env *Env, c *Case) reports.Case {
 		rc.Expected = f.expected
 		rc.Actual = env.redact(f.actual)
 		rc.Message = env.redact(f.message)
-		if ctx.Err() != nil && f.kind == kindError {
-			rc.Message = fmt.Sprintf("the case did not finish within %v: %s", env.caseTimeout(), rc.Message)
+		if f.kind == kindError {
+			switch {
+			case errors.Is(ctx.Err(), context.DeadlineExceeded):
+				rc.Message = fmt.Sprintf("the case did not finish within %v: %s", env.caseTimeout(), rc.Message)
+			case ctx.Err() != nil:
+				rc.Message = "the run was interrupted during the case: " + rc.Message
+			}
 		}
 		for i := range rc.Expected {
 			rc.Expected[i] = env.redact(rc.Expected[i])

@@ -256,6 +256,15 @@ func runSuite(ctx context.Context, cases []Case, cfg RunConfig, dryRun bool, cla
 		}
 	})
 
+	interrupted := false
+	ginkgo.ReportAfterSuite("imapgauge", func(r types.Report) {
+		for _, reason := range r.SpecialSuiteFailureReasons {
+			if strings.Contains(reason, "Interrupted") {
+				interrupted = true
+			}
+		}
+	})
+
 	sc := types.NewDefaultSuiteConfig()
 	sc.LabelFilter = cfg.Selection.LabelFilter
 	if cfg.Selection.Focus != "" {
@@ -275,14 +284,19 @@ func runSuite(ctx context.Context, cases []Case, cfg RunConfig, dryRun bool, cla
 	formatter.ColorableStdOut = io.Discard
 	gt := &ginkgoT{}
 	ginkgo.RunSpecs(gt, "imapgauge conformance", sc, rc)
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("run interrupted: %w", err)
+	if interrupted || ctx.Err() != nil {
+		return ErrInterrupted
 	}
 	return nil
 }
 
 // ErrNoWorker is returned when Procs > 1 but no Worker command is set.
 var ErrNoWorker = errors.New("parallel run needs a worker command")
+
+// ErrInterrupted is returned (wrapped) by Run when the run was cut short by
+// its context or by an interrupt signal; the results so far are returned
+// with it.
+var ErrInterrupted = errors.New("the run was interrupted")
 
 // ErrSuiteRan is returned by Run, List and ServeWorker when the Ginkgo suite
 // already ran in this process: Ginkgo runs a suite once per process.

@@ -206,7 +206,8 @@ func runConform(cmd *cobra.Command, args []string, f conformFlags) error {
 	result := reports.NewConformance(version(), target.URL)
 	results, runErr := conformance.Run(ctx, cases, cfg)
 	progress.done()
-	if runErr != nil && ctx.Err() == nil {
+	interrupted := errors.Is(runErr, conformance.ErrInterrupted)
+	if runErr != nil && !interrupted {
 		return withCode(exitUsage, runErr)
 	}
 
@@ -230,7 +231,7 @@ func runConform(cmd *cobra.Command, args []string, f conformFlags) error {
 		c.Add(rc)
 	}
 	result.Finish(f.strict)
-	if ctx.Err() != nil {
+	if interrupted {
 		result.State = reports.StateInterrupted
 		result.Judge(f.strict)
 	}

@@ -55,6 +55,14 @@ func (t *T) DialPlaintext() *Session {
 // error. The session is in the authenticated state.
 func (t *T) Login(user int) *Session { return t.login(user, "user"+fmt.Sprint(user+1)) }
 
+// Select opens a session for user i with mailbox selected (SELECT, RFC
+// 3501 section 6.3.1), as a fixture: a failure is a setup error.
+func (t *T) Select(user int, mailbox string) *Session {
+	s := t.Login(user)
+	t.Setup(func() { s.Cmd("OK", "SELECT", wire.Astring(mailbox)) })
+	return s
+}
+
 func (t *T) login(user int, name string) *Session {
 	var s *Session
 	t.Setup(func() {

@@ -55,9 +55,7 @@ func capability() []conformance.Section {
 			Sentence: capabilitySentence,
 			Faults:   capabilityFaults(),
 			Run: func(t *conformance.T) {
-				mailbox := t.Mailbox(0)
-				s := t.Login(0)
-				t.Setup(func() { s.Cmd("OK", "SELECT", astring(mailbox)) })
+				s := t.Select(0, t.Mailbox(0))
 				checkCapability(t, s)
 			},
 		}, {

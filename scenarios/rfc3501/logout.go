@@ -49,9 +49,7 @@ func logout() []conformance.Section {
 			Sentence: logoutSentence,
 			Faults:   logoutFaults(),
 			Run: func(t *conformance.T) {
-				mailbox := t.Mailbox(0)
-				s := t.Login(0)
-				t.Setup(func() { s.Cmd("OK", "SELECT", astring(mailbox)) })
+				s := t.Select(0, t.Mailbox(0))
 				s.Logout()
 			},
 		}, {

@@ -45,9 +45,7 @@ func noop() []conformance.Section {
 			Faults: append(noopFaults(),
 				fault.InsertBefore("NOOP reports a message that does not exist", "NOOP", `^\S+ OK `, "* 1 EXPUNGE\r\n")),
 			Run: func(t *conformance.T) {
-				mailbox := t.Mailbox(0)
-				s := t.Login(0)
-				t.Setup(func() { s.Cmd("OK", "SELECT", astring(mailbox)) })
+				s := t.Select(0, t.Mailbox(0))
 				// Nobody else uses the private mailbox: there is nothing to
 				// report, and an EXPUNGE of a message that never existed
 				// would break section 7.4.1.

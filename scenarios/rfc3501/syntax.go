@@ -32,9 +32,7 @@ const syntaxMessage = "From: Ann Example <ann@example.org>\r\n" +
 func selectedWithMessage(t *conformance.T) *conformance.Session {
 	mailbox := t.Mailbox(0)
 	t.Append(0, mailbox, []byte(syntaxMessage), `\Flagged`)
-	s := t.Login(0)
-	t.Setup(func() { s.Cmd("OK", "SELECT", astring(mailbox)) })
-	return s
+	return t.Select(0, mailbox)
 }
 
 // syntax holds the grammar-only checks of RFC 3501 section 9: each makes

@@ -184,7 +184,7 @@ func (t *T) reportTranscripts() []reports.Transcript {
 
 // ReportTranscript converts a wire transcript to its report form.
 func ReportTranscript(tr *wire.Transcript) reports.Transcript {
-	rt := reports.Transcript{Connection: tr.Name, Started: tr.Start().UTC()}
+	rt := reports.Transcript{Connection: tr.Name, Started: tr.Start().UTC(), Truncated: tr.Truncated()}
 	for _, e := range tr.Events() {
 		entry := reports.Entry{Offset: e.Offset, Text: reports.EscapeText(e.Data)}
 		switch e.Dir {

@@ -26,6 +26,14 @@ const redacted = "[redacted]"
 // before it records them as a partial event.
 const maxPending = 64 << 10
 
+// Transcript size bounds: once a transcript holds maxKept octets, each
+// further event keeps only its first keepAfterFull octets, so that a case
+// fetching large messages still shows its whole conversation.
+const (
+	maxKept       = 1 << 20
+	keepAfterFull = 160
+)
+
 // An Event is one line (or one partial line) of a connection's transcript.
 type Event struct {
 	// Offset is the time since the transcript started.
@@ -48,11 +56,13 @@ type Transcript struct {
 	// Name identifies the connection within its case (e.g. "alice#1").
 	Name string
 
-	mu      sync.Mutex
-	start   time.Time
-	events  []Event
-	secrets [][]byte
-	pending [2][]byte // unfinished line per direction: 0 client, 1 server
+	mu        sync.Mutex
+	start     time.Time
+	events    []Event
+	secrets   [][]byte
+	pending   [2][]byte // unfinished line per direction: 0 client, 1 server
+	kept      int       // octets of Data kept so far
+	truncated bool
 }
 
 // NewTranscript returns an empty transcript whose offsets count from now.
@@ -147,12 +157,29 @@ func (t *Transcript) flushLocked(i int) {
 }
 
 func (t *Transcript) appendLocked(d Direction, data []byte, partial bool) {
+	data = t.scrubLocked(bytes.Clone(data))
+	if t.kept+len(data) > maxKept && len(data) > keepAfterFull {
+		// Cut after scrubbing, so that a cut never splits a secret.
+		dropped := len(data) - keepAfterFull
+		data = append(data[:keepAfterFull:keepAfterFull], fmt.Sprintf(" [%d more octets not kept]", dropped)...)
+		partial = true
+		t.truncated = true
+	}
+	t.kept += len(data)
 	t.events = append(t.events, Event{
 		Offset:  time.Since(t.start),
 		Dir:     d,
-		Data:    t.scrubLocked(bytes.Clone(data)),
+		Data:    data,
 		Partial: partial,
 	})
+}
+
+// Truncated reports whether some events were cut to keep the transcript
+// within its size bound.
+func (t *Transcript) Truncated() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.truncated
 }
 
 func (t *Transcript) scrubLocked(p []byte) []byte {

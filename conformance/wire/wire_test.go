@@ -352,6 +352,28 @@ func TestTranscriptRendering(t *testing.T) {
 	}
 }
 
+func TestTranscriptIsBounded(t *testing.T) {
+	tr := NewTranscript("big")
+	tr.AddSecret([]byte("hunter2"))
+	line := strings.Repeat("x", 4000) + " hunter2\r\n"
+	for i := 0; i < 1000; i++ {
+		tr.record(Server, []byte(line))
+	}
+	kept := 0
+	for _, e := range tr.Events() {
+		kept += len(e.Data)
+		if strings.Contains(string(e.Data), "hunter2") {
+			t.Fatal("secret kept")
+		}
+	}
+	if !tr.Truncated() || kept > maxKept+1000*(keepAfterFull+40) {
+		t.Fatalf("truncated %v, %d octets kept", tr.Truncated(), kept)
+	}
+	if n := len(tr.Events()); n != 1000 {
+		t.Fatalf("%d events, want every line", n)
+	}
+}
+
 func TestCloseUnblocksWait(t *testing.T) {
 	addr := serve(t, nil, func(p *peer) {
 		p.send("* OK hi\r\n")

@@ -19,7 +19,7 @@ func txCase(name string, level Level, command string) Case {
 
 // misbehaving are the cases the adversarial tests run against the fake
 // server, with the outcome each must get and a word its message must
-// contain. The per-step timeout of the fake's environment is 300ms.
+// contain. The per-step timeout of the fake's environment is 1s.
 var misbehaving = []struct {
 	c       Case
 	outcome reports.Outcome
@@ -78,8 +78,8 @@ func checkMisbehaving(t *testing.T, rc reports.Case) {
 		if rc.Outcome == reports.Pass && len(rc.Transcripts) != 0 {
 			t.Errorf("%s: transcripts kept for a PASS", rc.ID)
 		}
-		if rc.Duration > 2*time.Second {
-			t.Errorf("%s took %v: timeouts are 300ms", rc.ID, rc.Duration)
+		if rc.Duration > 5*time.Second {
+			t.Errorf("%s took %v: timeouts are 1s", rc.ID, rc.Duration)
 		}
 		return
 	}
@@ -118,7 +118,7 @@ func TestRunAsGinkgoSuite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if elapsed := time.Since(start); elapsed > 10*time.Second {
+	if elapsed := time.Since(start); elapsed > 20*time.Second {
 		t.Errorf("the run took %v", elapsed)
 	}
 	if started != len(cases) || reported != len(cases) || len(results) != len(cases) {
@@ -185,7 +185,7 @@ func TestCaseTimeout(t *testing.T) {
 	if rc.Outcome != reports.Error || !strings.Contains(rc.Message, "did not finish within") {
 		t.Fatalf("%s: %s", rc.Outcome, rc.Message)
 	}
-	if d := time.Since(start); d > 2*time.Second {
+	if d := time.Since(start); d > 5*time.Second {
 		t.Fatalf("stopped after %v", d)
 	}
 }

@@ -61,7 +61,7 @@ func (f *fakeServer) env(t *testing.T) *Env {
 	return &Env{
 		Target:  target,
 		Users:   []User{{Name: "fake-one", Password: "pw-one-secret"}, {Name: "fake-two", Password: "pw-two-secret"}},
-		Timeout: 300 * time.Millisecond,
+		Timeout: time.Second,
 		RunID:   "fake",
 	}
 }

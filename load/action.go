@@ -2,6 +2,7 @@ package load
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"sort"
@@ -13,7 +14,10 @@ import (
 
 // action runs a user action on this device. A user does one thing at a time:
 // the user's action token serialises actions across their devices, so the
-// ledger always knows which change the server acknowledged last.
+// ledger always knows which change the server acknowledged last. A persistent
+// device does not wait through the user's think time: the second half of the
+// action (the \Seen or the reply) comes back to it as follow-up work, and it
+// keeps polling and idling meanwhile.
 func (d *device) action(ctx context.Context, q queued) error {
 	u := d.u
 	select {
@@ -21,34 +25,88 @@ func (d *device) action(ctx context.Context, q queued) error {
 	case <-ctx.Done():
 		return nil
 	}
-	defer func() { <-u.actionToken }()
+	release := func() { <-u.actionToken }
 	rng := rand.New(rand.NewPCG(q.t.Rand, uint64(q.t.User)))
-	act := func(s *session) error { return d.act(s, q.t.Action, rng, q.due) }
 	if d.spec.Kind == Webmail || d.spec.Kind == Phone && d.spec.Mode == PhoneFetch || d.isAsleep() {
-		// The user opens the app (or the lid) to do it.
-		return d.shortSession(ctx, q.due, act)
+		// The user opens the app (or the lid), does it, and closes it.
+		defer release()
+		return d.shortSession(ctx, q.due, func(s *session) error {
+			follow, finish, err := d.act(s, q.t.Action, rng, q.due)
+			if follow != nil && err == nil {
+				d.think(rng)
+				err = follow(s)
+			}
+			if finish != nil {
+				finish(answered(err))
+			}
+			return err
+		})
 	}
-	s := d.session()
-	if s == nil {
-		if err := d.online(ctx, q.due); err != nil {
+	s, err := d.inboxSession(ctx, q.due)
+	if s == nil || err != nil {
+		release()
+		return err
+	}
+	follow, finish, err := d.act(s, q.t.Action, rng, q.due)
+	if follow == nil || err != nil {
+		if finish != nil {
+			finish(answered(err))
+		}
+		release()
+		if err != nil {
 			return err
 		}
+		return d.idle(s)
+	}
+	// The user thinks; the device goes on.
+	think := d.thinkTime(rng)
+	time.AfterFunc(think, func() {
+		d.offerUnscheduled(queued{t: Tick{Kind: tickFollow, User: u.index, Device: d.index}, due: time.Now(),
+			follow: follow, finish: func(err error) {
+				finish(answered(err))
+				release()
+			}})
+	})
+	return d.idle(s)
+}
+
+// inboxSession returns the device's session with INBOX selected for writing,
+// out of IDLE, connecting when needed.
+func (d *device) inboxSession(ctx context.Context, due time.Time) (*session, error) {
+	s := d.session()
+	if s == nil {
+		if err := d.online(ctx, due); err != nil {
+			return nil, err
+		}
 		if s = d.session(); s == nil {
-			return nil
+			return nil, nil
 		}
 	}
 	if err := d.leaveIdle(s); err != nil {
-		return err
+		return nil, err
 	}
 	s.mu.Lock()
 	inInbox := s.sel != nil && s.sel.mailbox == "INBOX" && !s.sel.readOnly
 	s.mu.Unlock()
 	if !inInbox {
-		if err := d.selectAndSync(s, "INBOX", false, q.due, false); err != nil {
-			return err
+		if err := d.selectAndSync(s, "INBOX", false, due, false); err != nil {
+			return nil, err
 		}
 	}
-	if err := act(s); err != nil {
+	return s, nil
+}
+
+// followUp runs the second half of an action after the user's think time.
+func (d *device) followUp(ctx context.Context, q queued) error {
+	s, err := d.inboxSession(ctx, q.due)
+	if err == nil && s == nil {
+		err = errors.New("device offline")
+	}
+	if err == nil {
+		err = q.follow(s)
+	}
+	q.finish(err)
+	if err != nil {
 		return err
 	}
 	return d.idle(s)
@@ -87,8 +145,11 @@ func (d *device) pick(rng *rand.Rand, prefer func(*cached) bool) (imap.UID, *cac
 	return uid, c.msgs[uid]
 }
 
-// act performs one action in session s, which has INBOX selected.
-func (d *device) act(s *session, kind ActionKind, rng *rand.Rand, due time.Time) error {
+// act performs one action in session s, which has INBOX selected. Read and
+// reply return their second half as follow, to run after the user's think
+// time; finish ends the action in the ledger (answered: the server answered
+// every command).
+func (d *device) act(s *session, kind ActionKind, rng *rand.Rand, due time.Time) (follow func(*session) error, finish func(bool), err error) {
 	var prefer func(*cached) bool
 	switch kind {
 	case Read:
@@ -98,23 +159,18 @@ func (d *device) act(s *session, kind ActionKind, rng *rand.Rand, due time.Time)
 	}
 	uid, m := d.pick(rng, prefer)
 	if m == nil {
-		return nil
+		return nil, nil, nil
 	}
 	l := d.u.ledger
 	if !l.begin(m.id) {
-		return nil
+		return nil, nil, nil
 	}
 	id := m.id
-	ok := false
-	defer func() { l.end(id, ok) }()
-	var err error
+	finish = func(ok bool) { l.end(id, ok) }
 	switch kind {
 	case Read:
 		err = d.read(s, uid, id, due)
-		if err == nil {
-			d.think(rng)
-			err = d.store(s, uid, id, true, flagSeen, time.Now())
-		}
+		follow = func(s *session) error { return d.store(s, uid, id, true, flagSeen, time.Now()) }
 	case Flag:
 		err = d.store(s, uid, id, m.flags&flagFlagged == 0, flagFlagged, due)
 	case Delete:
@@ -130,26 +186,33 @@ func (d *device) act(s *session, kind ActionKind, rng *rand.Rand, due time.Time)
 		err = d.move(s, uid, id, dest, due)
 	case Reply:
 		err = d.read(s, uid, id, due)
-		if err == nil {
-			d.think(rng)
-			err = d.reply(s, id, rng)
-		}
-		if err == nil {
-			err = d.store(s, uid, id, true, flagAnswered, time.Now())
+		follow = func(s *session) error {
+			if err := d.reply(s, id, rng); err != nil {
+				return err
+			}
+			return d.store(s, uid, id, true, flagAnswered, time.Now())
 		}
 	}
-	ok = answered(err)
-	return err
+	if err != nil {
+		follow = nil
+	}
+	return follow, finish, err
 }
 
-// think pauses between reading a message and acting on it.
-func (d *device) think(rng *rand.Rand) {
+// thinkTime draws the pause between reading a message and acting on it.
+func (d *device) thinkTime(rng *rand.Rand) time.Duration {
 	a := d.r.workload.Actions
 	if a.ThinkMax <= 0 {
-		return
+		return 0
 	}
 	t := a.ThinkMin + time.Duration(rng.Float64()*float64(a.ThinkMax-a.ThinkMin))
-	t = d.r.workload.real(t)
+	return d.r.workload.real(t)
+}
+
+// think pauses between reading a message and acting on it, within a short
+// session.
+func (d *device) think(rng *rand.Rand) {
+	t := d.thinkTime(rng)
 	select {
 	case <-time.After(t):
 	case <-d.r.ctx.Done():

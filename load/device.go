@@ -3,6 +3,7 @@ package load
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -45,6 +46,9 @@ type queued struct {
 	due time.Time
 	// reply receives a checkpoint's view.
 	reply chan checkpointView
+	// follow is the second half of an action; finish ends it.
+	follow func(*session) error
+	finish func(error)
 }
 
 // checkpointView is one device's INBOX at a checkpoint: Message-ID -> flags.
@@ -156,8 +160,12 @@ func (d *device) work(q queued) {
 		switch {
 		case d.stopped:
 			d.busy = false
+			dropped := d.queue
 			d.queue = nil
 			d.mu.Unlock()
+			for _, q := range dropped {
+				d.drop(q)
+			}
 			return
 		case len(d.queue) > 0:
 			q = d.queue[0]
@@ -175,11 +183,22 @@ func (d *device) work(q queued) {
 	}
 }
 
+// drop answers for work that will not run: a follow-up ends its action
+// unjudged, a checkpoint share reports the device as absent.
+func (d *device) drop(q queued) {
+	if q.finish != nil {
+		q.finish(errors.New("run ended"))
+	}
+	if q.reply != nil {
+		q.reply <- checkpointView{dev: d, err: errors.New("run ended")}
+	}
+}
+
 // run executes one tick.
 func (d *device) run(q queued) {
 	ctx := d.r.ctx
 	t := q.t
-	if t.Kind != tickReact {
+	if t.Kind != tickReact && t.Kind != tickFollow {
 		d.r.tickStarted(q)
 	}
 	var err error
@@ -217,6 +236,8 @@ func (d *device) run(q queued) {
 		err = d.reactToServer(ctx, q.due)
 	case tickAction:
 		err = d.action(ctx, q)
+	case tickFollow:
+		err = d.followUp(ctx, q)
 	case tickCheckpoint:
 		view, cerr := d.checkpoint(ctx, q.due)
 		err = cerr

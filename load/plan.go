@@ -54,10 +54,13 @@ const (
 	tickCheckpoint                 // all of a user's devices must agree
 	// tickReact is not scheduled: a device reacts to a notification.
 	tickReact
+	// tickFollow is not scheduled: the second half of an action, after
+	// the user's think time.
+	tickFollow
 	numTickKinds
 )
 
-var tickNames = [numTickKinds]string{"connect", "poll", "sweep", "renew", "sleep", "wake", "session", "reconnect", "action", "deliver", "checkpoint", "react"}
+var tickNames = [numTickKinds]string{"connect", "poll", "sweep", "renew", "sleep", "wake", "session", "reconnect", "action", "deliver", "checkpoint", "react", "follow"}
 
 func (k tickKind) String() string { return tickNames[k] }
 

@@ -2,6 +2,8 @@ package load
 
 import (
 	"context"
+	crand "crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -97,7 +99,7 @@ type user struct {
 
 func (u *user) nextMessageID(kind string) string {
 	n := u.msgSeq.Add(1)
-	return fmt.Sprintf("%s.%d.%s.%d@imapgauge.invalid", kind, n, u.name, u.r.cfg.Seed)
+	return fmt.Sprintf("%s.%d.%s.%d.%s@imapgauge.invalid", kind, n, u.name, u.r.cfg.Seed, u.r.runID)
 }
 
 func (u *user) intern(id string) string {
@@ -128,7 +130,10 @@ func Credential(template string, n int) (string, string, error) {
 // mailboxes, Run applies the schedule. Progress and Result may be called from
 // other goroutines at any time; the runner never draws anything itself.
 type Runner struct {
-	cfg      Config
+	cfg Config
+	// runID makes the Message-IDs of this run unique among runs with the
+	// same seed against the same mailboxes.
+	runID    string
 	workload *Workload
 	users    []*user // the shard's users
 	byIndex  map[int]*user
@@ -169,12 +174,20 @@ func New(cfg Config) (*Runner, error) {
 	if cfg.Users <= 0 {
 		cfg.Users = w.Users
 	}
-	r := &Runner{cfg: cfg, workload: w, duration: w.Duration, rampUp: w.RampUp, byIndex: map[int]*user{}}
+	var nonce [4]byte
+	_, _ = crand.Read(nonce[:])
+	r := &Runner{cfg: cfg, workload: w, duration: w.Duration, rampUp: w.RampUp, byIndex: map[int]*user{},
+		runID: hex.EncodeToString(nonce[:])}
 	if cfg.Duration > 0 {
 		r.duration = cfg.Duration
 	}
 	if cfg.RampUpSet && cfg.RampUp >= 0 {
 		r.rampUp = cfg.RampUp
+	}
+	if !cfg.RampUpSet && r.rampUp > r.duration/2 {
+		// A short run of a profile with a long ramp-up: keep the ramp-up
+		// a quarter of the run.
+		r.rampUp = r.duration / 4
 	}
 	if r.rampUp >= r.duration {
 		return nil, fmt.Errorf("ramp-up %s must be shorter than the run (%s)", r.rampUp, r.duration)
@@ -258,7 +271,7 @@ func (r *Runner) Init(ctx context.Context) error {
 	r.metrics = newMetrics(time.Now(), r.cfg.Interval)
 	r.ctx, r.cancel = context.WithCancel(ctx)
 	u0 := r.users[0]
-	s, err := r.dial(ctx, u0, nil, u0.name+"/setup")
+	s, err := r.dialSetup(ctx, u0)
 	if err != nil {
 		var ne interface{ Timeout() bool }
 		if strings.HasPrefix(err.Error(), "tcp:") || strings.HasPrefix(err.Error(), "tls:") || strings.HasPrefix(err.Error(), "greeting:") || errors.As(err, &ne) {
@@ -300,9 +313,15 @@ func (r *Runner) Init(ctx context.Context) error {
 	return <-errc
 }
 
+// dialSetup opens a session for preparing mailboxes: its commands are not
+// part of the measurement.
+func (r *Runner) dialSetup(ctx context.Context, u *user) (*session, error) {
+	return r.dialWith(ctx, u, nil, u.name+"/setup", true)
+}
+
 // prepare sets up one user's mailboxes.
 func (r *Runner) prepare(ctx context.Context, u *user) error {
-	s, err := r.dial(ctx, u, nil, u.name+"/setup")
+	s, err := r.dialSetup(ctx, u)
 	if err != nil {
 		return err
 	}
@@ -530,6 +549,11 @@ func (d *device) offerWait(q queued, reply chan checkpointView) {
 // offerUnscheduled queues work that is part of a scheduled user-level tick.
 func (d *device) offerUnscheduled(q queued) {
 	d.mu.Lock()
+	if d.stopped {
+		d.mu.Unlock()
+		d.drop(q)
+		return
+	}
 	if d.busy {
 		d.queue = append(d.queue, q)
 		d.mu.Unlock()

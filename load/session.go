@@ -59,6 +59,8 @@ type session struct {
 	// timeout closed it.
 	closed   atomic.Bool
 	timedOut atomic.Bool
+	// setup sessions prepare mailboxes before the run: not measured.
+	setup bool
 	// greetingTook is the greeting phase of a STARTTLS session.
 	greetingTook time.Duration
 
@@ -114,13 +116,22 @@ func (r *Runner) setState(s *session, st int) {
 // connection is never used without a deadline: imapclient bounds each
 // response's reading, and every command runs under the run's timeout.
 func (r *Runner) dial(ctx context.Context, u *user, owner *device, name string) (*session, error) {
-	s := &session{r: r, owner: owner, user: u, name: name}
+	return r.dialWith(ctx, u, owner, name, false)
+}
+
+func (r *Runner) dialWith(ctx context.Context, u *user, owner *device, name string, setup bool) (*session, error) {
+	s := &session{r: r, owner: owner, user: u, name: name, setup: setup}
+	phase := func(p int, d time.Duration, ok bool) {
+		if !setup {
+			r.metrics.phase(p, d, ok)
+		}
+	}
 	s.state.Store(connConnecting)
 	r.metrics.connMove(-1, connConnecting)
-	fail := func(phase int, err error) (*session, error) {
-		r.metrics.phase(phase, 0, false)
+	fail := func(p int, err error) (*session, error) {
+		phase(p, 0, false)
 		s.close()
-		return nil, fmt.Errorf("%s: %w", phaseNames[phase], err)
+		return nil, fmt.Errorf("%s: %w", phaseNames[p], err)
 	}
 	t0 := time.Now()
 	d := net.Dialer{Timeout: r.cfg.Timeout}
@@ -128,7 +139,7 @@ func (r *Runner) dial(ctx context.Context, u *user, owner *device, name string) 
 	if err != nil {
 		return fail(phaseTCP, err)
 	}
-	r.metrics.phase(phaseTCP, time.Since(t0), true)
+	phase(phaseTCP, time.Since(t0), true)
 	var conn net.Conn = raw
 	if r.cfg.Target.Security == ImplicitTLS {
 		t1 := time.Now()
@@ -140,7 +151,7 @@ func (r *Runner) dial(ctx context.Context, u *user, owner *device, name string) 
 			raw.Close()
 			return fail(phaseTLS, err)
 		}
-		r.metrics.phase(phaseTLS, time.Since(t1), true)
+		phase(phaseTLS, time.Since(t1), true)
 		conn = tc
 	}
 	s.tap = newTapConn(conn)
@@ -155,8 +166,8 @@ func (r *Runner) dial(ctx context.Context, u *user, owner *device, name string) 
 		if err != nil {
 			return fail(phaseTLS, err)
 		}
-		r.metrics.phase(phaseGreeting, s.greetingTook, true)
-		r.metrics.phase(phaseTLS, time.Since(t2)-s.greetingTook, true)
+		phase(phaseGreeting, s.greetingTook, true)
+		phase(phaseTLS, time.Since(t2)-s.greetingTook, true)
 		clientConn = &replayConn{Conn: s.tap, pending: greeting}
 		t2 = time.Now()
 	}
@@ -169,17 +180,17 @@ func (r *Runner) dial(ctx context.Context, u *user, owner *device, name string) 
 		return fail(phaseGreeting, err)
 	}
 	if r.cfg.Target.Security != StartTLS {
-		r.metrics.phase(phaseGreeting, time.Since(t2), true)
+		phase(phaseGreeting, time.Since(t2), true)
 	}
 	r.setState(s, connNotAuthenticated)
 	t3 := time.Now()
 	err = s.run("LOGIN", t3, func() error { return s.c.Login(u.name, u.password).Wait() })
 	if err != nil {
-		r.metrics.phase(phaseAuth, 0, false)
+		phase(phaseAuth, 0, false)
 		s.close()
 		return nil, fmt.Errorf("auth: %w", err)
 	}
-	r.metrics.phase(phaseAuth, time.Since(t3), true)
+	phase(phaseAuth, time.Since(t3), true)
 	r.setState(s, connAuthenticated)
 	var caps imap.CapSet
 	err = s.run("CAPABILITY", time.Now(), func() error {
@@ -244,6 +255,12 @@ func (s *session) run(name string, since time.Time, fn func() error) error {
 		st, err = StatusTimeout, fmt.Errorf("%s: %w", name, errTimeout)
 	default:
 		st = StatusFailed
+	}
+	if s.setup {
+		if st == StatusTimeout || st == StatusFailed {
+			s.close()
+		}
+		return err
 	}
 	s.r.metrics.command(name, now, now.Sub(since), st)
 	if st != StatusOK {

@@ -68,6 +68,7 @@ With no TARGET, conform and load start the bundled reference server in-process.`
 		newConformCommand(),
 		newServeCommand(),
 		newReportCommand(),
+		newLoadCommand(),
 	)
 	return root
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -28,6 +29,12 @@ type DiffOptions struct {
 	// Percentiles are compared for every command and distribution.
 	// Default 50, 90, 99.
 	Percentiles []float64
+	// Confidence is the confidence level of the test that a percentile
+	// really moved: a percentile regresses only when the confidence
+	// intervals of the two runs' percentiles do not overlap, so that a
+	// percentile resting on a handful of samples cannot regress by chance.
+	// Default 0.99.
+	Confidence float64
 	// Strict counts WARN and XPASS as failing when comparing conformance
 	// outcomes.
 	Strict bool
@@ -48,6 +55,9 @@ func (o DiffOptions) withDefaults() DiffOptions {
 	}
 	if len(o.Percentiles) == 0 {
 		o.Percentiles = []float64{50, 90, 99}
+	}
+	if o.Confidence <= 0 || o.Confidence >= 1 {
+		o.Confidence = 0.99
 	}
 	return o
 }
@@ -177,6 +187,7 @@ func (d *Diff) compareConformance(base, newer *Conformance, opts DiffOptions) {
 
 func (d *Diff) compareLoad(base, newer *Result, opts DiffOptions) {
 	bl, nl := base.Load, newer.Load
+	z := math.Sqrt2 * math.Erfinv(opts.Confidence)
 	addLatency := func(metric string, bh, nh *Histogram) {
 		if bh == nil || nh == nil || bh.Count() == 0 || nh.Count() == 0 {
 			return
@@ -186,11 +197,15 @@ func (d *Diff) compareLoad(base, newer *Result, opts DiffOptions) {
 			m := MetricChange{Metric: fmt.Sprintf("%s_p%s", metric, trimFloat(p)), Unit: unitNS, Base: float64(bv), New: float64(nv)}
 			m.Change = relChange(m.Base, m.New)
 			grew, shrank := nv-bv, bv-nv
+			bLo, bHi := percentileInterval(bh, p, z)
+			nLo, nHi := percentileInterval(nh, p, z)
 			switch {
-			case grew >= opts.MinLatencyChange && m.Change > opts.LatencyTolerance:
+			case grew >= opts.MinLatencyChange && m.Change > opts.LatencyTolerance && nLo > bHi:
 				m.Regressed = true
-				m.Explanation = fmt.Sprintf("%s -> %s (+%.0f%%, tolerance %.0f%%)", FormatDuration(bv), FormatDuration(nv), 100*m.Change, 100*opts.LatencyTolerance)
-			case shrank >= opts.MinLatencyChange && -m.Change > opts.LatencyTolerance:
+				m.Explanation = fmt.Sprintf("%s -> %s (+%.0f%%, tolerance %.0f%%; %.0f%% intervals %s..%s and %s..%s)",
+					FormatDuration(bv), FormatDuration(nv), 100*m.Change, 100*opts.LatencyTolerance, 100*opts.Confidence,
+					formatBound(bLo), formatBound(bHi), formatBound(nLo), formatBound(nHi))
+			case shrank >= opts.MinLatencyChange && -m.Change > opts.LatencyTolerance && bLo > nHi:
 				m.Improved = true
 			}
 			d.Metrics = append(d.Metrics, m)
@@ -281,6 +296,35 @@ func (d *Diff) compareLoad(base, newer *Result, opts DiffOptions) {
 			d.Regression = append(d.Regression, m.Metric+": "+m.Explanation)
 		}
 	}
+}
+
+// percentileInterval returns a distribution-free confidence interval for
+// percentile p of the population h samples: the values at the order
+// statistics n*q -/+ z*sqrt(n*q*(1-q)) (the normal approximation of the
+// binomial count of samples below the percentile). Few samples give a wide
+// interval; one that reaches past the samples is open on that side (0 or
+// unbounded): five samples say nothing about an upper bound of the p99.
+func percentileInterval(h *Histogram, p, z float64) (lo, hi time.Duration) {
+	n := float64(h.Count())
+	q := p / 100
+	sd := z * math.Sqrt(n*q*(1-q))
+	loRank, hiRank := math.Floor(n*q-sd), math.Ceil(n*q+sd)
+	lo, hi = 0, time.Duration(math.MaxInt64)
+	if loRank >= 1 {
+		lo = h.Percentile(100 * loRank / n)
+	}
+	if hiRank <= n {
+		hi = h.Percentile(100 * hiRank / n)
+	}
+	return lo, hi
+}
+
+// formatBound formats an interval bound, "∞" for an open upper bound.
+func formatBound(d time.Duration) string {
+	if d == time.Duration(math.MaxInt64) {
+		return "∞"
+	}
+	return FormatDuration(d)
 }
 
 func relChange(base, newer float64) float64 {

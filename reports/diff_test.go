@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/imapgauge/imapgauge/reports"
 	"github.com/imapgauge/imapgauge/reports/reportstest"
@@ -144,5 +145,36 @@ func diffText(t *testing.T, d *reports.Diff) string {
 func TestDiffRejectsDifferentKinds(t *testing.T) {
 	if _, err := reports.Compare(reportstest.Conformance(), reportstest.Load(), reports.DiffOptions{}); err == nil {
 		t.Fatal("compared a conformance result with a load result")
+	}
+}
+
+// A percentile resting on a handful of samples cannot regress by chance:
+// the same slowdown is flagged with enough samples and not with five.
+func TestDiffLatencyNeedsEnoughSamples(t *testing.T) {
+	mk := func(n int, slow time.Duration) *reports.Result {
+		r := reports.NewLoad("devel", "imap://127.0.0.1:1")
+		h := reports.NewLatencyHistogram()
+		for i := range n {
+			h.Record(time.Duration(1+i%10)*time.Millisecond + slow)
+		}
+		r.Load.Commands = []reports.CommandStats{{Name: "FETCH", Latency: h, OK: int64(n)}}
+		r.Judge(false)
+		return r
+	}
+	few, err := reports.Compare(mk(5, 0), mk(5, 5*time.Millisecond), reports.DiffOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range few.Metrics {
+		if m.Regressed && m.Metric == "fetch_p99" {
+			t.Errorf("p99 of 5 samples flagged: %+v", m)
+		}
+	}
+	many, err := reports.Compare(mk(5000, 0), mk(5000, 5*time.Millisecond), reports.DiffOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := regressions(many); !slices.Equal(got, []string{"fetch_p50", "fetch_p90", "fetch_p99"}) {
+		t.Errorf("5000 samples: regressions %v", got)
 	}
 }

@@ -153,13 +153,14 @@ type diffFlags struct {
 	minLatencyChange time.Duration
 	percentiles      []float64
 	latencyTolerance float64
+	confidence       float64
 	throughputTol    float64
 	errorRateTol     float64
 	strict           bool
 }
 
 func newReportDiffCommand() *cobra.Command {
-	f := diffFlags{latencyTolerance: 0.10, throughputTol: 0.05, errorRateTol: 0.001, minLatencyChange: time.Millisecond}
+	f := diffFlags{latencyTolerance: 0.10, confidence: 0.99, throughputTol: 0.05, errorRateTol: 0.001, minLatencyChange: time.Millisecond}
 	cmd := &cobra.Command{
 		Use:   "diff BASE.json NEW.json",
 		Short: "Compare two results and fail on regressions",
@@ -172,7 +173,10 @@ result are listed.
 
 Load: for every command and for sync lag and IDLE notification latency, the
 percentiles (--percentiles) regress when they grow by more than
---latency-tolerance and by at least --min-latency-change; throughput and the
+--latency-tolerance and by at least --min-latency-change, and the two runs'
+confidence intervals of the percentile (--confidence) do not overlap, so that
+a percentile resting on a handful of samples cannot regress by chance. On
+shared, noisy CI machines raise --min-latency-change. Throughput and the
 achieved share of the intended load regress when they drop by more than
 --throughput-tolerance; the command error share regresses when it grows by
 more than --error-tolerance; any new correctness violation, any threshold
@@ -192,6 +196,7 @@ Exit codes: 0 no regression, 1 regression, 2 usage error or unreadable result.`,
 	fl.DurationVar(&f.minLatencyChange, "min-latency-change", f.minLatencyChange, "latency growth below this is noise")
 	fl.Var(ratioValue{&f.throughputTol}, "throughput-tolerance", "relative throughput drop tolerated (like 5%)")
 	fl.Var(ratioValue{&f.errorRateTol}, "error-tolerance", "growth of the command error share tolerated, in points (like 0.1%)")
+	fl.Var(ratioValue{&f.confidence}, "confidence", "confidence level of the percentile intervals (like 99%)")
 	fl.Float64SliceVar(&f.percentiles, "percentiles", []float64{50, 90, 99}, "latency percentiles to compare")
 	fl.BoolVar(&f.strict, "strict", false, "count new WARN and XPASS outcomes as regressions")
 	fl.StringVar(&f.json, "json", "", "also write the comparison as JSON to `FILE`")
@@ -200,6 +205,9 @@ Exit codes: 0 no regression, 1 regression, 2 usage error or unreadable result.`,
 }
 
 func runReportDiff(cmd *cobra.Command, basePath, newPath string, f diffFlags) error {
+	if f.confidence <= 0 || f.confidence >= 1 {
+		return usageErr("--confidence must be between 0 and 100%%, got %s", ratioValue{&f.confidence})
+	}
 	for _, p := range f.percentiles {
 		if p <= 0 || p > 100 {
 			return usageErr("--percentiles: %v is not a percentile (0 < p <= 100)", p)
@@ -219,6 +227,7 @@ func runReportDiff(cmd *cobra.Command, basePath, newPath string, f diffFlags) er
 		ThroughputTolerance: f.throughputTol,
 		ErrorRateTolerance:  f.errorRateTol,
 		Percentiles:         f.percentiles,
+		Confidence:          f.confidence,
 		Strict:              f.strict,
 	}
 	d, err := reports.Compare(base, newer, opts)

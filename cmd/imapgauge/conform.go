@@ -252,6 +252,7 @@ func runConform(cmd *cobra.Command, args []string, f conformFlags) error {
 	}); err != nil {
 		outErr = errors.Join(outErr, err)
 	}
+	writeNotRun(stdout, result.Conformance)
 	if outErr != nil {
 		return withCode(exitUsage, outErr)
 	}
@@ -259,6 +260,31 @@ func runConform(cmd *cobra.Command, args []string, f conformFlags) error {
 		return withCode(result.Verdict.ExitCode, nil)
 	}
 	return nil
+}
+
+// writeNotRun lists, after the summary, the cases that were skipped and the
+// known failures, one line each with the reason: they do not fail the run
+// but a reader should see them.
+func writeNotRun(w io.Writer, c *reports.Conformance) {
+	for _, group := range []struct {
+		outcome reports.Outcome
+		title   string
+	}{{reports.Skip, "Skipped"}, {reports.XFail, "Known failures"}} {
+		var lines []string
+		for _, cs := range c.Cases {
+			if cs.Outcome != group.outcome {
+				continue
+			}
+			reason := cs.Message
+			if group.outcome == reports.XFail {
+				reason = cs.KnownFailure
+			}
+			lines = append(lines, fmt.Sprintf("  %s: %s", cs.ID, firstLineOf(reason)))
+		}
+		if len(lines) > 0 {
+			fmt.Fprintf(w, "\n%s (%d)\n%s\n", group.title, len(lines), strings.Join(lines, "\n"))
+		}
+	}
 }
 
 // conformUsers reads the users from --user, or else from IMAPGAUGE_USERS.

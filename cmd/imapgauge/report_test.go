@@ -162,8 +162,10 @@ func TestReportDiffLoadTolerance(t *testing.T) {
 	if err := json.Unmarshal(data, &d); err != nil {
 		t.Fatal(err)
 	}
+	// SELECT's p50 and p90 rest on enough of its 600 samples; its p99 does
+	// not (the 99% interval of the 594th of 600 samples is open above).
 	for _, m := range d.Metrics {
-		if want := strings.HasPrefix(m.Metric, "select_"); m.Regressed != want {
+		if want := m.Metric == "select_p50" || m.Metric == "select_p90"; m.Regressed != want {
 			t.Errorf("%s: regressed=%v, want %v", m.Metric, m.Regressed, want)
 		}
 	}

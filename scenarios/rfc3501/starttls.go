@@ -1,7 +1,9 @@
 package rfc3501
 
 import (
+	"crypto/tls"
 	"errors"
+	"strings"
 
 	"github.com/imapgauge/imapgauge/conformance"
 	"github.com/imapgauge/imapgauge/conformance/fault"
@@ -57,6 +59,16 @@ Once a client issues a STARTTLS command, it MUST NOT issue further commands unti
 					if errors.As(err, &pe) {
 						t.Mismatch([]string{"TLS negotiation right after the OK"}, string(pe.Raw),
 							"the server answered in plaintext after its STARTTLS OK: %v", err)
+					}
+					// The answer to the injected command may also arrive just
+					// late enough to be read as the first TLS record.
+					var rh tls.RecordHeaderError
+					if errors.As(err, &rh) {
+						header, tag := string(rh.RecordHeader[:]), injected+" "
+						if strings.HasPrefix(header, tag) || strings.HasPrefix(tag, header) {
+							t.Mismatch([]string{"no response to " + injected + " NOOP"}, header,
+								"the server answered %s NOOP in plaintext after its STARTTLS OK", injected)
+						}
 					}
 					// Refusing to negotiate over the injected octets is safe:
 					// nothing was executed.

@@ -310,8 +310,12 @@ func transcriptsView(ts []Transcript) []htmlTranscript {
 }
 
 // maxLatencyCharts bounds the per-command latency charts: the busiest
-// commands get one each.
-const maxLatencyCharts = 8
+// commands get one each. maxThroughputSeries bounds the commands drawn in the
+// throughput chart beside the total.
+const (
+	maxLatencyCharts    = 8
+	maxThroughputSeries = 5
+)
 
 func loadView(r *Result) (*htmlLoad, error) {
 	l := r.Load
@@ -404,7 +408,8 @@ func loadView(r *Result) (*htmlLoad, error) {
 		return nil, err
 	}
 	throughput := []chartSeries{total}
-	for _, c := range busiestCommands(l, len(l.Commands)) {
+	// The busiest commands only: a legend of twenty hides the chart.
+	for _, c := range busiestCommands(l, maxThroughputSeries) {
 		if s := perCmd[c]; s != nil {
 			throughput = append(throughput, *s)
 		}

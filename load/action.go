@@ -20,12 +20,10 @@ import (
 // keeps polling and idling meanwhile.
 func (d *device) action(ctx context.Context, q queued) error {
 	u := d.u
-	select {
-	case u.actionToken <- struct{}{}:
-	case <-ctx.Done():
-		return nil
+	release := q.release
+	if release == nil {
+		release = func() {}
 	}
-	release := func() { <-u.actionToken }
 	rng := rand.New(rand.NewPCG(q.t.Rand, uint64(q.t.User)))
 	if d.spec.Kind == Webmail || d.spec.Kind == Phone && d.spec.Mode == PhoneFetch || d.isAsleep() {
 		// The user opens the app (or the lid), does it, and closes it.

@@ -49,6 +49,8 @@ type queued struct {
 	// follow is the second half of an action; finish ends it.
 	follow func(*session) error
 	finish func(error)
+	// release gives back the user's action token an action holds.
+	release func()
 }
 
 // checkpointView is one device's INBOX at a checkpoint: Message-ID -> flags.
@@ -186,6 +188,9 @@ func (d *device) work(q queued) {
 // drop answers for work that will not run: a follow-up ends its action
 // unjudged, a checkpoint share reports the device as absent.
 func (d *device) drop(q queued) {
+	if q.release != nil {
+		q.release()
+	}
 	if q.finish != nil {
 		q.finish(errors.New("run ended"))
 	}

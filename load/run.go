@@ -84,9 +84,11 @@ type user struct {
 	password string
 	devices  []*device
 	ledger   *ledger
-	// actionToken serialises the user's actions (capacity 1).
-	actionToken chan struct{}
-	msgSeq      atomic.Int64
+	// actionToken serialises the user's actions (capacity 1);
+	// pendingActions counts actions waiting for it.
+	actionToken    chan struct{}
+	pendingActions atomic.Int32
+	msgSeq         atomic.Int64
 	// interned Message-IDs, shared by the devices' caches.
 	internMu sync.Mutex
 	interned map[string]string
@@ -151,6 +153,7 @@ type Runner struct {
 	resultMu  sync.Mutex
 	finished  atomic.Bool
 	lost      atomic.Bool // the target went away
+	ending    atomic.Bool // the schedule is over
 	lastOK    atomic.Int64
 	failures  atomic.Int64
 	lostCause atomic.Value
@@ -592,6 +595,9 @@ func (r *Runner) tickSkipped(q queued) {
 	if q.reply != nil {
 		return
 	}
+	if q.release != nil {
+		q.release()
+	}
 	r.metrics.tickDone(q.due, tickSkipped)
 }
 
@@ -604,7 +610,7 @@ const lateAfter = 25 * time.Millisecond
 func (r *Runner) noteFailure(err error) {
 	r.failures.Add(1)
 	last := time.Unix(0, r.lastOK.Load())
-	if time.Since(last) > r.lostAfter() && r.ctx.Err() == nil {
+	if time.Since(last) > r.lostAfter() && r.ctx.Err() == nil && !r.ending.Load() {
 		if r.lost.CompareAndSwap(false, true) {
 			r.lostCause.Store(err.Error())
 			r.cancel()
@@ -635,10 +641,12 @@ func (r *Runner) Run(ctx context.Context) error {
 	r.health = startHealth(r)
 	sched := NewSchedule(r.workload, r.cfg.Users, r.cfg.Seed, r.cfg.Shard, r.duration, r.rampUp)
 	r.dispatch(sched)
-	// Let running ticks finish, within the timeout.
+	// Let running commands finish, within the timeout; waits for a user
+	// or a think time end now.
 	r.stopDevices()
-	waitBounded(&r.wg, 2*r.cfg.Timeout)
+	r.ending.Store(true)
 	r.cancel()
+	waitBounded(&r.wg, 2*r.cfg.Timeout)
 	r.closeSessions()
 	r.health.stop()
 	elapsed := time.Since(r.started)
@@ -710,6 +718,29 @@ func (r *Runner) send(t Tick) {
 	case tickCheckpoint:
 		r.wg.Add(1)
 		go r.checkpoint(q)
+	case tickAction:
+		// The user does one thing at a time: the action waits for the
+		// user (not on the device, which goes on with its own work) and
+		// then goes to the device. A user more than maxQueue actions
+		// behind skips the new one.
+		if u.pendingActions.Add(1) > maxQueue {
+			u.pendingActions.Add(-1)
+			r.tickSkipped(q)
+			return
+		}
+		r.wg.Add(1)
+		go func() {
+			defer r.wg.Done()
+			defer u.pendingActions.Add(-1)
+			select {
+			case u.actionToken <- struct{}{}:
+			case <-r.ctx.Done():
+				r.tickSkipped(q)
+				return
+			}
+			q.release = func() { <-u.actionToken }
+			u.devices[t.Device].offer(q)
+		}()
 	default:
 		u.devices[t.Device].offer(q)
 	}

@@ -13,7 +13,7 @@ import (
 // document, and render as text, JUnit and Markdown (HTML rendering draws
 // charts and is too slow to fuzz; the renderer tests cover it).
 func FuzzUnmarshal(f *testing.F) {
-	// A small load result: big seeds make every mutation slow.
+	// A small load result keeps each mutation cheap.
 	small := reportstest.Load()
 	l := small.Load
 	l.Series, l.Setup, l.Commands, l.Violations, l.Errors = l.Series[:1], l.Setup[:1], l.Commands[:1], l.Violations[:1], nil

@@ -3,6 +3,7 @@ package conformance
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/imapgauge/imapgauge/conformance/fault"
@@ -38,6 +39,15 @@ type Case struct {
 	// Sentence quotes the RFC sentence the case checks, in at most three
 	// lines. Reports show it with every failure.
 	Sentence string
+	// Commands, Responses and Codes say what the case exercises, in RFC
+	// 3501's own names: the section 6 commands it sends and judges
+	// ("SELECT", "UID"), the section 7 responses it checks ("EXISTS", "+"
+	// for a continuation request) and the section 7.1 response codes it
+	// checks ("UIDVALIDITY"). The catalog records them, and a coverage
+	// test holds every command and response to a minimum number of cases.
+	Commands  []string
+	Responses []string
+	Codes     []string
 	// Needs lists the capabilities the target must advertise for the case
 	// to apply; without one of them the case is SKIP. They become labels.
 	Needs []string
@@ -125,6 +135,15 @@ func Flatten(sections ...Section) ([]Case, error) {
 			case c.Run == nil:
 				return nil, fmt.Errorf("%s: no Run function", id)
 			}
+			if err := checkVocabulary(c.Commands, Commands, "command"); err != nil {
+				return nil, fmt.Errorf("%s: %v", id, err)
+			}
+			if err := checkVocabulary(c.Responses, Responses, "response"); err != nil {
+				return nil, fmt.Errorf("%s: %v", id, err)
+			}
+			if err := checkVocabulary(c.Codes, Codes, "response code"); err != nil {
+				return nil, fmt.Errorf("%s: %v", id, err)
+			}
 			for _, need := range c.Needs {
 				if !labelPattern.MatchString(need) {
 					return nil, fmt.Errorf("%s: capability %q cannot be a label", id, need)
@@ -135,4 +154,49 @@ func Flatten(sections ...Section) ([]Case, error) {
 		}
 	}
 	return out, nil
+}
+
+// Commands are the commands of RFC 3501 section 6, by the names a Case's
+// Commands field uses. UID stands for the UID forms of COPY, FETCH, SEARCH
+// and STORE (6.4.8).
+var Commands = []string{
+	"CAPABILITY", "NOOP", "LOGOUT", // 6.1
+	"STARTTLS", "AUTHENTICATE", "LOGIN", // 6.2
+	"SELECT", "EXAMINE", "CREATE", "DELETE", "RENAME", "SUBSCRIBE", "UNSUBSCRIBE",
+	"LIST", "LSUB", "STATUS", "APPEND", // 6.3
+	"CHECK", "CLOSE", "EXPUNGE", "SEARCH", "FETCH", "STORE", "COPY", "UID", // 6.4
+}
+
+// Responses are the server responses of RFC 3501 section 7, by the names a
+// Case's Responses field uses; "+" is the command continuation request
+// (7.5).
+var Responses = []string{
+	"OK", "NO", "BAD", "PREAUTH", "BYE", // 7.1
+	"CAPABILITY", "LIST", "LSUB", "STATUS", "SEARCH", "FLAGS", // 7.2
+	"EXISTS", "RECENT", // 7.3
+	"EXPUNGE", "FETCH", // 7.4
+	"+", // 7.5
+}
+
+// Codes are the response codes of RFC 3501 section 7.1, by the names a
+// Case's Codes field uses.
+var Codes = []string{
+	"ALERT", "BADCHARSET", "CAPABILITY", "PARSE", "PERMANENTFLAGS", "READ-ONLY",
+	"READ-WRITE", "TRYCREATE", "UIDNEXT", "UIDVALIDITY", "UNSEEN",
+}
+
+// checkVocabulary reports the first of names that is not in vocabulary, or a
+// name given twice.
+func checkVocabulary(names, vocabulary []string, what string) error {
+	seen := map[string]bool{}
+	for _, n := range names {
+		if !slices.Contains(vocabulary, n) {
+			return fmt.Errorf("unknown %s %q (names are RFC 3501's, upper case)", what, n)
+		}
+		if seen[n] {
+			return fmt.Errorf("%s %q listed twice", what, n)
+		}
+		seen[n] = true
+	}
+	return nil
 }

@@ -10,20 +10,25 @@ import (
 
 // CatalogEntry is one case as the checked-in catalog lists it.
 type CatalogEntry struct {
-	ID       string   `yaml:"id"`
-	Section  string   `yaml:"section"`
-	Level    Level    `yaml:"level"`
-	Title    string   `yaml:"title,omitempty"`
-	Sentence string   `yaml:"sentence"`
-	Needs    []string `yaml:"needs,omitempty,flow"`
+	ID       string `yaml:"id"`
+	Section  string `yaml:"section"`
+	Level    Level  `yaml:"level"`
+	Title    string `yaml:"title,omitempty"`
+	Sentence string `yaml:"sentence"`
+	// Commands, Responses and Codes are what the case exercises, in RFC
+	// 3501's names (see Case).
+	Commands  []string `yaml:"commands,omitempty,flow"`
+	Responses []string `yaml:"responses,omitempty,flow"`
+	Codes     []string `yaml:"codes,omitempty,flow"`
+	Needs     []string `yaml:"needs,omitempty,flow"`
 	// Faults names the negative controls that must make the case fail.
 	Faults []string `yaml:"faults"`
 }
 
 // catalogHeader starts the catalog file.
 const catalogHeader = `# Every conformance case: its stable ID, the RFC section and requirement level,
-# the sentence it checks, the capabilities it needs and the faults that must
-# make it fail (its negative controls). Generated from the suites; a test
+# the sentence it checks, the commands, responses and codes it exercises, the
+# capabilities it needs and the faults that must make it fail (its negative controls). Generated from the suites; a test
 # keeps it in sync: go test ./scenarios -run TestCatalog -update
 `
 
@@ -39,7 +44,8 @@ func Catalog(cases []Case) ([]byte, error) {
 		}
 		seen[c.ID()] = true
 		e := CatalogEntry{ID: c.ID(), Section: c.section, Level: c.Level, Title: c.Title,
-			Sentence: strings.TrimSpace(c.Sentence), Needs: c.Needs, Faults: []string{}}
+			Sentence: strings.TrimSpace(c.Sentence), Commands: c.Commands, Responses: c.Responses,
+			Codes: c.Codes, Needs: c.Needs, Faults: []string{}}
 		for _, f := range c.Faults {
 			e.Faults = append(e.Faults, f.Name)
 		}

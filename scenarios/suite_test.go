@@ -85,10 +85,14 @@ func TestSuiteAgainstReferenceServer(t *testing.T) {
 	if len(results) != len(cases) {
 		t.Errorf("%d results for %d cases", len(results), len(cases))
 	}
+	known := referenceKnownFailures(t, cases)
 	skipped := map[string]bool{}
 	for _, rc := range results {
+		known.Apply(&rc)
 		switch rc.Outcome {
 		case reports.Pass:
+		case reports.XFail:
+			t.Logf("known reference-server failure %s: %s", rc.ID, rc.KnownFailure)
 		case reports.Skip:
 			skipped[rc.ID] = true
 		default:
@@ -113,9 +117,13 @@ func TestSuiteAgainstReferenceServer(t *testing.T) {
 		passed := false
 		for _, o := range others {
 			rc := conformance.RunCase(context.Background(), o.env, c)
+			known.Apply(&rc)
 			switch rc.Outcome {
 			case reports.Pass:
 				passed = true
+			case reports.XFail:
+				passed = true
+				t.Logf("known reference-server failure %s (%s): %s", rc.ID, o.name, rc.KnownFailure)
 			case reports.Skip:
 			default:
 				t.Errorf("%s:\n%s", o.name, describe(rc))
@@ -126,4 +134,19 @@ func TestSuiteAgainstReferenceServer(t *testing.T) {
 		}
 	}
 	t.Logf("%d cases: %d passed with the default configuration, %d only with another", len(cases), len(results)-len(skipped), len(skipped))
+}
+
+// referenceKnownFailuresFile lists the reference server's open deviations
+// from the suite, each waiting for a fix in the server. The reference server
+// is the model the suite is validated on, so the list is meant to be empty;
+// an entry that passes (XPASS) fails the test until it is removed.
+const referenceKnownFailuresFile = "known-failures/reference-server.yaml"
+
+func referenceKnownFailures(t *testing.T, cases []conformance.Case) *conformance.KnownFailures {
+	t.Helper()
+	k, err := conformance.LoadKnownFailures(referenceKnownFailuresFile, cases)
+	if err != nil {
+		t.Fatalf("%s: %v", referenceKnownFailuresFile, err)
+	}
+	return k
 }

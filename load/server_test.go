@@ -3,6 +3,7 @@ package load
 import (
 	"fmt"
 	"net"
+	"sync"
 	"testing"
 	"time"
 
@@ -19,6 +20,15 @@ const testPassword = "pw-%d"
 // left out: that server announces a moved message's EXPUNGE twice, which the
 // checks rightly report.
 func startMemServer(t testing.TB, users int) string {
+	t.Helper()
+	addr, stop := startStoppableMemServer(t, users)
+	t.Cleanup(stop)
+	return addr
+}
+
+// startStoppableMemServer is startMemServer with a function that stops the
+// server and closes every connection, as a crashed server would.
+func startStoppableMemServer(t testing.TB, users int) (string, func()) {
 	t.Helper()
 	mem := imapmemserver.New()
 	for i := 1; i <= users; i++ {
@@ -41,8 +51,8 @@ func startMemServer(t testing.TB, users int) string {
 		t.Fatal(err)
 	}
 	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return ln.Addr().String()
+	var once sync.Once
+	return ln.Addr().String(), func() { once.Do(func() { srv.Close() }) }
 }
 
 type quietLogger struct{}

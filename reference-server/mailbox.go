@@ -479,16 +479,6 @@ func (mb *mailbox) flagNames(f flagSet) []string {
 	return out
 }
 
-// index returns the position of uid in mb.msgs, or -1; the caller holds
-// mb.mu.
-func (mb *mailbox) index(uid uint32) int {
-	i := sort.Search(len(mb.msgs), func(i int) bool { return mb.msgs[i].uid >= uid })
-	if i < len(mb.msgs) && mb.msgs[i].uid == uid {
-		return i
-	}
-	return -1
-}
-
 // expungeAllLocked removes every message and tells the views; the caller
 // holds mb.mu for writing.
 func (mb *mailbox) expungeAllLocked() {

@@ -9,7 +9,6 @@ import (
 	"net"
 	"os"
 	"runtime/debug"
-	"strconv"
 	"time"
 
 	"github.com/imapgauge/imapgauge/reference-server/internal/command"
@@ -376,5 +375,3 @@ func (sess *session) deselect() {
 		sess.state = stateAuthenticated
 	}
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }

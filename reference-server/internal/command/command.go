@@ -71,16 +71,6 @@ type SeqRange struct {
 // SeqSet is a sequence-set of RFC 3501 section 9, in the order sent.
 type SeqSet []SeqRange
 
-// Dynamic reports whether the set uses "*".
-func (s SeqSet) Dynamic() bool {
-	for _, r := range s {
-		if r.Start == 0 || r.Stop == 0 {
-			return true
-		}
-	}
-	return false
-}
-
 // FetchItem is one fetch-att of RFC 3501 section 6.4.5.
 type FetchItem struct {
 	// Name is ENVELOPE, FLAGS, INTERNALDATE, RFC822, RFC822.HEADER,

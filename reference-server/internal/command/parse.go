@@ -67,8 +67,9 @@ func (r *Reader) parseCommand() (*Command, error) {
 		return nil, r.syntaxError("Unknown command %s", name)
 	}
 	if r.hooks.Allow != nil {
-		if err := r.hooks.Allow(name); err != nil {
-			return nil, r.syntaxError("%s", err.Error())
+		if e := r.hooks.Allow(name); e != nil {
+			e.Tag = r.tag
+			return nil, e
 		}
 	}
 	switch cmd.Name {
@@ -290,8 +291,7 @@ func (r *Reader) parseAppend(cmd *Command) (err error) {
 	}
 	var before func(int64) *Error
 	if r.hooks.BeforeMessage != nil {
-		mailbox := cmd.Mailbox
-		before = func(size int64) *Error { return r.hooks.BeforeMessage(mailbox, size) }
+		before = func(size int64) *Error { return r.hooks.BeforeMessage(cmd, size) }
 	}
 	cmd.Message, err = r.literal(r.lim.MaxMessage, false, tooBig, before)
 	return err

@@ -342,14 +342,14 @@ func TestHooks(t *testing.T) {
 	conts := 0
 	r := NewReader(bufio.NewReader(strings.NewReader("a SELECT {5}\r\nb APPEND x {5}\r\nc NOOP\r\n")), Limits{}, func() error { conts++; return nil })
 	r.SetHooks(Hooks{
-		Allow: func(name string) error {
+		Allow: func(name string) *Error {
 			if name == "SELECT" {
-				return errors.New("Not allowed now")
+				return &Error{Status: "BAD", Text: "Not allowed now"}
 			}
 			return nil
 		},
-		BeforeMessage: func(mailbox string, size int64) *Error {
-			return &Error{Status: "NO", Text: "[TRYCREATE] no mailbox " + mailbox}
+		BeforeMessage: func(cmd *Command, size int64) *Error {
+			return &Error{Status: "NO", Text: "[TRYCREATE] no mailbox " + cmd.Mailbox}
 		},
 	})
 	_, err := r.Read()

@@ -74,14 +74,15 @@ func (e *Error) Error() string {
 type Hooks struct {
 	// Allow is called with the upper-case command name ("UID FETCH" for a
 	// UID command) as soon as it is read, before any argument; a non-nil
-	// error refuses the command with BAD and that text. It is how commands
+	// *Error refuses the command (its Tag is filled in). It is how commands
 	// sent in the wrong state are refused without reading their literals.
-	Allow func(name string) error
+	Allow func(name string) *Error
 	// BeforeMessage is called before APPEND's message literal is accepted,
-	// with the mailbox argument and the announced size; a non-nil *Error
-	// refuses the command without sending the continuation request (RFC
-	// 3501 section 6.3.11: TRYCREATE before the client sends the message).
-	BeforeMessage func(mailbox string, size int64) *Error
+	// with the command as parsed so far (mailbox, flags, date) and the
+	// announced size; a non-nil *Error refuses the command without sending
+	// the continuation request, so the client does not send the message
+	// (RFC 3501 section 6.3.11: TRYCREATE before the message is sent).
+	BeforeMessage func(cmd *Command, size int64) *Error
 }
 
 // Reader reads commands from a client connection.
@@ -118,9 +119,6 @@ func (r *Reader) Reset(br *bufio.Reader) {
 	r.br = br
 	r.line, r.pos = nil, 0
 }
-
-// Limits reports the limits in force, defaults filled in.
-func (r *Reader) Limits() Limits { return r.lim }
 
 var (
 	errLineTooLong = errors.New("line too long")

@@ -36,17 +36,18 @@ const conformWorkerEnv = "IMAPGAUGE_CONFORM_WORKER"
 const usersEnv = "IMAPGAUGE_USERS"
 
 type conformFlags struct {
-	users         []string
-	labelFilter   string
-	focus, skip   string
-	list          bool
-	strict        bool
-	timeout       time.Duration
-	procs         int
-	knownFailures string
-	json, junit   string
-	transcripts   string
-	insecure      bool
+	users          []string
+	labelFilter    string
+	focus, skip    string
+	list           bool
+	strict         bool
+	timeout        time.Duration
+	procs          int
+	knownFailures  string
+	json, junit    string
+	html, markdown string
+	transcripts    string
+	insecure       bool
 }
 
 func newConformCommand() *cobra.Command {
@@ -102,6 +103,8 @@ unreachable.`,
 	fl.StringVar(&f.knownFailures, "known-failures", "", "YAML file of the target's known deviations: listed failures become XFAIL")
 	fl.StringVar(&f.json, "json", "", "write the result as JSON to this file")
 	fl.StringVar(&f.junit, "junit", "", "write the result as JUnit XML to this file")
+	fl.StringVar(&f.html, "html", "", "write the result as a self-contained HTML report to this file")
+	fl.StringVar(&f.markdown, "markdown", "", "write a short Markdown summary (for a CI job summary) to this file")
 	fl.StringVar(&f.transcripts, "transcripts", "", "write the wire transcript of every case that did not pass into this directory")
 	fl.BoolVar(&f.insecure, "insecure", false, "accept any TLS certificate (self-signed test servers)")
 	return cmd
@@ -242,7 +245,7 @@ func runConform(cmd *cobra.Command, args []string, f conformFlags) error {
 			outErr = fmt.Errorf("--transcripts: %w", err)
 		}
 	}
-	if err := (reports.Outputs{JSON: f.json, JUnit: f.junit}).Write(result); err != nil {
+	if err := (reports.Outputs{JSON: f.json, JUnit: f.junit, HTML: f.html, Markdown: f.markdown}).Write(result); err != nil {
 		outErr = errors.Join(outErr, err)
 	}
 	if err := reports.WriteText(stdout, result, reports.TextOptions{

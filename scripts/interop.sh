@@ -57,4 +57,22 @@ for run in "starttls $DOVECOT_IMAP?starttls=1" "imaps $DOVECOT_IMAPS" "plaintext
 		status=1
 	fi
 done
+
+# ---------------------------------------------------------------------------
+# Load: the office-day preset against Dovecot over STARTTLS, with the users
+# load1..loadN (their mailboxes are emptied first: these accounts belong to
+# this run). Any correctness violation fails the script (exit 100), as does an
+# overloaded generator (101) or a breached threshold (99). Set
+# INTEROP_LOAD_DURATION and INTEROP_LOAD_USERS to change the size of the run.
+# ---------------------------------------------------------------------------
+echo "== imapgauge load $DOVECOT_IMAP?starttls=1 --profile office-day"
+if ! "$bin" load "$DOVECOT_IMAP?starttls=1" --insecure --profile office-day \
+	--credentials "load%d:$DOVECOT_PASSWORD" --reset-mailboxes \
+	--users "${INTEROP_LOAD_USERS:-20}" --duration "${INTEROP_LOAD_DURATION:-2m}" \
+	--threshold 'violations==0' --threshold 'errors<1%' \
+	--json "$out/load.json" --html "$out/load.html" --junit "$out/load.xml" \
+	--markdown "$out/load.md"; then
+	status=1
+fi
+
 exit $status

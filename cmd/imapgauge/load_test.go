@@ -2,11 +2,14 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"go.yaml.in/yaml/v3"
 
 	referenceserver "github.com/imapgauge/imapgauge/reference-server"
 	"github.com/imapgauge/imapgauge/reports"
@@ -100,4 +103,55 @@ func TestLoadKilledTarget(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("exit %d after %s: %v", code, took.Round(time.Millisecond), res.Verdict.Reasons)
+}
+
+// The Kubernetes manifest runs N shards: an Indexed Job whose completion
+// index becomes --shard, with N the same in every place it appears.
+func TestDeployManifestShards(t *testing.T) {
+	data, err := os.ReadFile("../../deploy/load-shards.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var job struct {
+		Kind string `yaml:"kind"`
+		Spec struct {
+			CompletionMode string `yaml:"completionMode"`
+			Completions    int    `yaml:"completions"`
+			Parallelism    int    `yaml:"parallelism"`
+			Template       struct {
+				Spec struct {
+					Containers []struct {
+						Env []struct {
+							Name  string `yaml:"name"`
+							Value string `yaml:"value"`
+						} `yaml:"env"`
+						Args []string `yaml:"args"`
+					} `yaml:"containers"`
+				} `yaml:"spec"`
+			} `yaml:"template"`
+		} `yaml:"spec"`
+	}
+	if err := yaml.Unmarshal(data, &job); err != nil {
+		t.Fatal(err)
+	}
+	s := job.Spec
+	if job.Kind != "Job" || s.CompletionMode != "Indexed" || len(s.Template.Spec.Containers) != 1 {
+		t.Fatalf("not an Indexed Job with one container: %+v", job)
+	}
+	c := s.Template.Spec.Containers[0]
+	shards := ""
+	for _, e := range c.Env {
+		if e.Name == "SHARDS" {
+			shards = e.Value
+		}
+	}
+	if shards != fmt.Sprint(s.Completions) || s.Parallelism != s.Completions {
+		t.Fatalf("SHARDS %q, completions %d, parallelism %d must agree", shards, s.Completions, s.Parallelism)
+	}
+	args := strings.Join(c.Args, " ")
+	for _, want := range []string{`--shard "$((JOB_COMPLETION_INDEX + 1))/$SHARDS"`, "--json", "--seed"} {
+		if !strings.Contains(args, want) {
+			t.Errorf("the command lacks %s", want)
+		}
+	}
 }

@@ -76,8 +76,8 @@ func (s *Server) newSession(c net.Conn, implicitTLS bool) *session {
 	} else {
 		sess.plaintexts = s.opts.PlaintextAuth == PlaintextAuthAlways || s.opts.PlaintextAuth == PlaintextAuthLoopback && s.lnLoopback
 	}
-	sess.br = bufio.NewReaderSize(sess.conn, 16<<10)
-	sess.bw = bufio.NewWriterSize(sess.conn, 16<<10)
+	sess.br = bufio.NewReaderSize(sess.conn, 4<<10)
+	sess.bw = bufio.NewWriterSize(sess.conn, 8<<10)
 	sess.r = command.NewReader(sess.br, s.limits, sess.continuation)
 	sess.r.SetHooks(command.Hooks{Allow: sess.allow, BeforeMessage: sess.beforeAppendMessage})
 	if implicitTLS {

@@ -177,6 +177,14 @@ S: b1 OK UID FETCH completed
 C: b2 UID SEARCH ALL
 S: * SEARCH 2 3
 S: b2 OK UID SEARCH completed`)
+	// A flag change reported during a UID command carries the UID
+	// (RFC 3501 section 6.4.8).
+	a.do("a3", `STORE 2 +FLAGS.SILENT (\Answered)`, "OK")
+	b.run(`
+C: b3 UID FETCH 2 UID
+S: * 1 FETCH (UID 2)
+S: * 2 FETCH (UID 3 FLAGS (\Answered))
+S: b3 OK UID FETCH completed`)
 }
 
 // CLOSE expunges silently for its own session, but the others are told.

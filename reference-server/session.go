@@ -322,7 +322,7 @@ func (sess *session) execute(cmd *command.Command) {
 		// 5.2), but no EXPUNGE during FETCH, STORE or SEARCH (section
 		// 7.4.1); UID commands may have them (section 5.5).
 		allowExpunge := cmd.UID || (cmd.Name != "FETCH" && cmd.Name != "STORE" && cmd.Name != "SEARCH")
-		sess.out = sess.view.sync(sess.out, allowExpunge)
+		sess.out = sess.view.sync(sess.out, allowExpunge, cmd.UID)
 	}
 	sess.bw.Write(sess.out)
 	name := cmd.Name

@@ -100,9 +100,11 @@ func (v *view) seqOf(uid uint32) int {
 // keywords were added, EXPUNGE for messages other sessions removed (only when
 // allowExpunge: never during FETCH, STORE or SEARCH, section 7.4.1), EXISTS
 // and RECENT for new messages, and FETCH FLAGS for flags other sessions
-// changed. The responses are built under the mailbox's lock and written after
-// it is released, so a slow client never holds other sessions up.
-func (v *view) sync(dst []byte, allowExpunge bool) []byte {
+// changed. During a UID command (uid set) those FETCH responses carry the
+// UID too (section 6.4.8: "any FETCH response caused by a UID command"). The
+// responses are built under the mailbox's lock and written after it is
+// released, so a slow client never holds other sessions up.
+func (v *view) sync(dst []byte, allowExpunge, uid bool) []byte {
 	mb := v.mb
 	mb.mu.Lock()
 	defer mb.mu.Unlock()
@@ -179,7 +181,13 @@ func (v *view) sync(dst []byte, allowExpunge bool) []byte {
 			m := v.msgs[i]
 			dst = append(dst, "* "...)
 			dst = strconv.AppendInt(dst, int64(i+1), 10)
-			dst = append(dst, " FETCH (FLAGS ("...)
+			dst = append(dst, " FETCH ("...)
+			if uid {
+				dst = append(dst, "UID "...)
+				dst = strconv.AppendUint(dst, uint64(m.uid), 10)
+				dst = append(dst, ' ')
+			}
+			dst = append(dst, "FLAGS ("...)
 			dst = mb.appendFlagNames(dst, m.flags, v.isRecent(m))
 			dst = append(dst, "))\r\n"...)
 		}

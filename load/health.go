@@ -83,10 +83,12 @@ func (h *health) sample(lastCPU *time.Duration, lastAt *time.Time, samples []rtm
 	runtime.ReadMemStats(&ms)
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if dt := now.Sub(*lastAt); dt > 0 {
+	// Rusage counts in clock ticks: a share over less than half a second
+	// would be mostly rounding.
+	if dt := now.Sub(*lastAt); dt >= 500*time.Millisecond {
 		h.maxCPUPercent = max(h.maxCPUPercent, 100*float64(cpu-*lastCPU)/float64(dt))
+		*lastCPU, *lastAt = cpu, now
 	}
-	*lastCPU, *lastAt = cpu, now
 	h.cpu = cpu - h.cpuStart
 	if samples[0].Value.Kind() == rtmetrics.KindUint64 {
 		h.maxHeap = max(h.maxHeap, int64(samples[0].Value.Uint64()))

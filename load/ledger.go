@@ -162,8 +162,19 @@ type idKey struct {
 }
 
 func newLedger(u *user) *ledger {
-	return &ledger{u: u, msgs: map[string]*ledgerMsg{}, static: map[staticKey]staticVal{},
-		uidByID: map[idKey]imap.UID{}, expunged: map[staticKey]struct{}{}, validity: map[string]uint32{}, mismatched: map[idKey]bool{}}
+	return &ledger{u: u, msgs: map[string]*ledgerMsg{}}
+}
+
+// maps allocates the observation maps on first use: most users of a large
+// run observe little, and an empty map still costs memory. Caller holds l.mu.
+func (l *ledger) maps() {
+	if l.static == nil {
+		l.static = map[staticKey]staticVal{}
+		l.uidByID = map[idKey]imap.UID{}
+		l.expunged = map[staticKey]struct{}{}
+		l.validity = map[string]uint32{}
+		l.mismatched = map[idKey]bool{}
+	}
 }
 
 // observers is the set of devices that must see a change to a message in
@@ -184,6 +195,16 @@ func (l *ledger) appended(id, mailbox string, hash uint64, size int64, at time.T
 	l.mu.Lock()
 	l.msgs[id] = &ledgerMsg{id: id, hash: hash, size: size, mailbox: mailbox, placedAt: at, changedAt: at,
 		flagsKnown: flagsKnown, flags: flags}
+	l.mu.Unlock()
+}
+
+// settled marks a message as not a change of the run: mail delivered while
+// preparing the mailboxes does not count as sync lag.
+func (l *ledger) settled(id string) {
+	l.mu.Lock()
+	if m := l.msgs[id]; m != nil {
+		m.lagDone = true
+	}
 	l.mu.Unlock()
 }
 
@@ -340,6 +361,7 @@ type finding struct {
 func (l *ledger) observeStatic(mailbox string, validity uint32, uid imap.UID, v staticVal) []finding {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.maps()
 	var out []finding
 	k := staticKey{mailbox, validity, uid}
 	if _, gone := l.expunged[k]; gone {
@@ -389,6 +411,7 @@ func (l *ledger) observeStatic(mailbox string, validity uint32, uid imap.UID, v 
 // observeExpunged records that a device saw UID expunged from a mailbox.
 func (l *ledger) observeExpunged(mailbox string, validity uint32, uid imap.UID) {
 	l.mu.Lock()
+	l.maps()
 	k := staticKey{mailbox, validity, uid}
 	if v, ok := l.static[k]; ok {
 		delete(l.static, k)
@@ -404,6 +427,7 @@ func (l *ledger) observeExpunged(mailbox string, validity uint32, uid imap.UID) 
 func (l *ledger) observeValidity(mailbox string, v uint32) []finding {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.maps()
 	old := l.validity[mailbox]
 	l.validity[mailbox] = max(old, v)
 	if old != 0 && v < old {

@@ -84,6 +84,9 @@ type metrics struct {
 	errCount   atomic.Int64
 	violCount  atomic.Int64
 	conns      [numConnStates]atomic.Int64
+	// devicesOnline counts devices with a logged-in session (the
+	// deliverer's sessions are not devices).
+	devicesOnline atomic.Int64
 	// unjudged counts notification expectations that could not be judged
 	// (the session left IDLE before the bound).
 	unjudged atomic.Int64

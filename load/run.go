@@ -133,6 +133,8 @@ func Credential(template string, n int) (string, string, error) {
 // other goroutines at any time; the runner never draws anything itself.
 type Runner struct {
 	cfg Config
+	// capSets shares the filtered capability sets among sessions.
+	capSets sync.Map
 	// runID makes the Message-IDs of this run unique among runs with the
 	// same seed against the same mailboxes.
 	runID    string
@@ -401,6 +403,7 @@ func (r *Runner) append(s *session, u *user, rng *rand.Rand, since time.Time) er
 	// flags (other than \Recent, which the checks ignore).
 	u.ledger.appended(id, "INBOX", g.hash, int64(len(g.raw)), time.Now(), true, 0)
 	if r.started.IsZero() {
+		u.ledger.settled(id)
 		return nil
 	}
 	r.metrics.deliveries.Add(1)
@@ -883,14 +886,16 @@ func (r *Runner) Result() *reports.Result {
 type Progress struct {
 	Elapsed, Duration time.Duration
 	Devices           int
-	Connected         int64
-	Idling            int64
-	Commands          int64
-	Errors            int64
-	Violations        int64
-	Scheduled, Late   int64
-	Skipped           int64
-	Deliveries        int64
+	// Connected counts devices with a logged-in session; Idling the
+	// sessions in IDLE.
+	Connected       int64
+	Idling          int64
+	Commands        int64
+	Errors          int64
+	Violations      int64
+	Scheduled, Late int64
+	Skipped         int64
+	Deliveries      int64
 	// P99 is the 99th percentile of all commands so far.
 	P99 time.Duration
 }
@@ -905,9 +910,7 @@ func (r *Runner) Progress() Progress {
 	if !r.started.IsZero() {
 		p.Elapsed = min(time.Since(r.started), r.duration)
 	}
-	for i := connNotAuthenticated; i < numConnStates; i++ {
-		p.Connected += m.conns[i].Load()
-	}
+	p.Connected = m.devicesOnline.Load()
 	p.Idling = m.conns[connIdling].Load()
 	p.Commands, p.Errors, p.Violations = m.cmdCount.Load(), m.errCount.Load(), m.violCount.Load()
 	p.Scheduled, p.Late, p.Skipped = m.scheduled.Load(), m.late.Load(), m.skipped.Load()

@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -59,6 +61,8 @@ type session struct {
 	// timeout closed it.
 	closed   atomic.Bool
 	timedOut atomic.Bool
+	// counted: the session is a device's, logged in, and counted online.
+	counted atomic.Bool
 	// setup sessions prepare mailboxes before the run: not measured.
 	setup bool
 	// greetingTook is the greeting phase of a STARTTLS session.
@@ -191,6 +195,10 @@ func (r *Runner) dialWith(ctx context.Context, u *user, owner *device, name stri
 		return nil, fmt.Errorf("auth: %w", err)
 	}
 	phase(phaseAuth, time.Since(t3), true)
+	if owner != nil {
+		s.counted.Store(true)
+		r.metrics.devicesOnline.Add(1)
+	}
 	r.setState(s, connAuthenticated)
 	var caps imap.CapSet
 	err = s.run("CAPABILITY", time.Now(), func() error {
@@ -214,15 +222,26 @@ func (r *Runner) tlsConfig() *tls.Config {
 	return &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
 }
 
-// filterCaps removes the extensions the run was told not to use.
+// filterCaps removes the extensions the run was told not to use. Sessions
+// whose server announced the same capabilities share one set.
 func (r *Runner) filterCaps(caps imap.CapSet) imap.CapSet {
+	names := make([]string, 0, len(caps))
+	for c := range caps {
+		names = append(names, string(c))
+	}
+	sort.Strings(names)
+	key := strings.Join(names, " ")
+	if v, ok := r.capSets.Load(key); ok {
+		return v.(imap.CapSet)
+	}
 	out := imap.CapSet{}
 	for c := range caps {
 		if !r.cfg.disabled(string(c)) {
 			out[c] = struct{}{}
 		}
 	}
-	return out
+	v, _ := r.capSets.LoadOrStore(key, out)
+	return v.(imap.CapSet)
 }
 
 func (s *session) has(c imap.Cap) bool { _, ok := s.caps[c]; return ok }
@@ -313,6 +332,9 @@ func (s *session) close() {
 	old := int(s.state.Swap(-1))
 	if old >= 0 {
 		s.r.metrics.connMove(old, -1)
+	}
+	if s.counted.Swap(false) {
+		s.r.metrics.devicesOnline.Add(-1)
 	}
 }
 

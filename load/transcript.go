@@ -12,11 +12,11 @@ import (
 
 // The transcript ring kept per connection holds the last ringSlots lines of
 // both directions, each cut to entryText bytes: enough to show the exchange
-// around a violation while costing each of thousands of idle connections about
-// 2.5 KiB.
+// around a violation while costing each of thousands of idle connections under
+// 2 KiB.
 const (
-	ringSlots = 20
-	entryText = 112
+	ringSlots = 16
+	entryText = 93
 	// maxEntryText bounds the bytes of a line kept while it is read.
 	maxEntryText = entryText
 )

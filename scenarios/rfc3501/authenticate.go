@@ -19,7 +19,9 @@ func authenticate() []conformance.Section {
 			Level: conformance.Must,
 			Sentence: `OK - authenticate completed, now in authenticated state
 ... it is not required to implement any authentication mechanisms other than the PLAIN mechanism`,
-			Needs: []string{"AUTH=PLAIN"},
+			Commands:  []string{"AUTHENTICATE", "LIST"},
+			Responses: []string{"+", "OK"},
+			Needs:     []string{"AUTH=PLAIN"},
 			Faults: []fault.Fault{
 				fault.RewriteResponse("AUTHENTICATE completed with NO", "AUTHENTICATE", `^(\S+) OK `, "$1 NO "),
 				fault.RewriteResponse("authenticated state refuses LIST", "LIST", `^(\S+) OK `, "$1 NO "),
@@ -32,11 +34,13 @@ func authenticate() []conformance.Section {
 				s.Tx("OK", `LIST "" ""`) // Authenticated: the hierarchy delimiter may be asked.
 			},
 		}, {
-			Name:     "authenticate-wrong-password-no",
-			Title:    "AUTHENTICATE PLAIN with a wrong password is refused with NO",
-			Level:    conformance.Must,
-			Sentence: `NO - authenticate failure: unsupported authentication mechanism, credentials rejected`,
-			Needs:    []string{"AUTH=PLAIN"},
+			Name:      "authenticate-wrong-password-no",
+			Title:     "AUTHENTICATE PLAIN with a wrong password is refused with NO",
+			Level:     conformance.Must,
+			Sentence:  `NO - authenticate failure: unsupported authentication mechanism, credentials rejected`,
+			Commands:  []string{"AUTHENTICATE", "SELECT"},
+			Responses: []string{"NO"},
+			Needs:     []string{"AUTH=PLAIN"},
 			Faults: []fault.Fault{
 				fault.RewriteResponse("wrong password accepted", "AUTHENTICATE", `^(\S+) NO `, "$1 OK "),
 			},
@@ -54,7 +58,9 @@ func authenticate() []conformance.Section {
 			Sentence: `If the client wishes to cancel an authentication exchange, it issues a line consisting of
 a single "*".  If the server receives such a response, it MUST reject the AUTHENTICATE
 command by sending a tagged BAD response.`,
-			Needs: []string{"AUTH=PLAIN"},
+			Commands:  []string{"AUTHENTICATE"},
+			Responses: []string{"+", "BAD"},
+			Needs:     []string{"AUTH=PLAIN"},
 			Faults: []fault.Fault{
 				fault.RewriteResponse("cancelled AUTHENTICATE completed with NO", "AUTHENTICATE", `^(\S+) BAD `, "$1 NO "),
 			},
@@ -73,7 +79,9 @@ command by sending a tagged BAD response.`,
 			Level: conformance.Must,
 			Sentence: `A server challenge consists of a command continuation request response with the "+"
 token followed by a BASE64 encoded string.`,
-			Needs: []string{"AUTH=PLAIN"},
+			Commands:  []string{"AUTHENTICATE"},
+			Responses: []string{"+"},
+			Needs:     []string{"AUTH=PLAIN"},
 			Faults: []fault.Fault{
 				fault.RewriteResponse("challenge is not base64", "AUTHENTICATE", `^\+[^\r]*\r\n`, "+ send credentials!\r\n"),
 			},
@@ -95,6 +103,8 @@ token followed by a BASE64 encoded string.`,
 			Level: conformance.Should,
 			Sentence: `If the requested authentication mechanism is not supported, the server SHOULD reject
 the AUTHENTICATE command by sending a tagged NO response.`,
+			Commands:  []string{"AUTHENTICATE"},
+			Responses: []string{"NO"},
 			Faults: []fault.Fault{
 				fault.RewriteResponse("unknown mechanism refused with BAD", "AUTHENTICATE", `^(\S+) NO `, "$1 BAD "),
 			},
@@ -119,6 +129,8 @@ the AUTHENTICATE command by sending a tagged NO response.`,
 			Level: conformance.Must,
 			Sentence: `Once authenticated (including as anonymous), it is not possible to re-enter not
 authenticated state.`,
+			Commands:  []string{"AUTHENTICATE"},
+			Responses: []string{"NO", "BAD"},
 			Faults: []fault.Fault{
 				fault.RewriteResponse("second AUTHENTICATE answered OK", "AUTHENTICATE", `^(\S+) (NO|BAD) `, "$1 OK "),
 			},

@@ -31,47 +31,57 @@ func capability() []conformance.Section {
 		Number: "6.1.1",
 		Title:  "CAPABILITY Command",
 		Cases: []conformance.Case{{
-			Name:     "capability-not-authenticated",
-			Title:    "CAPABILITY before authentication lists IMAP4rev1 once",
-			Level:    conformance.Must,
-			Sentence: capabilitySentence,
-			Faults:   capabilityFaults(),
+			Name:      "capability-not-authenticated",
+			Title:     "CAPABILITY before authentication lists IMAP4rev1 once",
+			Level:     conformance.Must,
+			Sentence:  capabilitySentence,
+			Commands:  []string{"CAPABILITY"},
+			Responses: []string{"CAPABILITY", "OK"},
+			Faults:    capabilityFaults(),
 			Run: func(t *conformance.T) {
 				checkCapability(t, t.Dial())
 			},
 		}, {
-			Name:     "capability-authenticated",
-			Title:    "CAPABILITY in the authenticated state lists IMAP4rev1 once",
-			Level:    conformance.Must,
-			Sentence: capabilitySentence,
-			Faults:   capabilityFaults(),
+			Name:      "capability-authenticated",
+			Title:     "CAPABILITY in the authenticated state lists IMAP4rev1 once",
+			Level:     conformance.Must,
+			Sentence:  capabilitySentence,
+			Commands:  []string{"CAPABILITY"},
+			Responses: []string{"CAPABILITY", "OK"},
+			Faults:    capabilityFaults(),
 			Run: func(t *conformance.T) {
 				checkCapability(t, t.Login(0))
 			},
 		}, {
-			Name:     "capability-selected",
-			Title:    "CAPABILITY in the selected state lists IMAP4rev1 once",
-			Level:    conformance.Must,
-			Sentence: capabilitySentence,
-			Faults:   capabilityFaults(),
+			Name:      "capability-selected",
+			Title:     "CAPABILITY in the selected state lists IMAP4rev1 once",
+			Level:     conformance.Must,
+			Sentence:  capabilitySentence,
+			Commands:  []string{"CAPABILITY"},
+			Responses: []string{"CAPABILITY", "OK"},
+			Faults:    capabilityFaults(),
 			Run: func(t *conformance.T) {
 				s := t.Select(0, t.Mailbox(0))
 				checkCapability(t, s)
 			},
 		}, {
-			Name:     "capability-plaintext",
-			Title:    "CAPABILITY on a plaintext connection lists IMAP4rev1 once",
-			Level:    conformance.Must,
-			Sentence: capabilitySentence,
-			Faults:   capabilityFaults(),
+			Name:      "capability-plaintext",
+			Title:     "CAPABILITY on a plaintext connection lists IMAP4rev1 once",
+			Level:     conformance.Must,
+			Sentence:  capabilitySentence,
+			Commands:  []string{"CAPABILITY"},
+			Responses: []string{"CAPABILITY", "OK"},
+			Faults:    capabilityFaults(),
 			Run: func(t *conformance.T) {
 				checkCapability(t, t.DialPlaintext())
 			},
 		}, {
-			Name:     "capability-with-argument-bad",
-			Title:    "CAPABILITY with an argument is a BAD command",
-			Level:    conformance.Must,
-			Sentence: `BAD - command unknown or arguments invalid`,
+			Name:      "capability-with-argument-bad",
+			Title:     "CAPABILITY with an argument is a BAD command",
+			Level:     conformance.Must,
+			Sentence:  `BAD - command unknown or arguments invalid`,
+			Commands:  []string{"CAPABILITY"},
+			Responses: []string{"BAD"},
 			Faults: []fault.Fault{
 				fault.RewriteResponse("CAPABILITY with argument answered OK", "CAPABILITY", `^(\S+) BAD `, "$1 OK "),
 			},

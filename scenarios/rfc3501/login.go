@@ -21,22 +21,26 @@ func login() []conformance.Section {
 		Number: "6.2.3",
 		Title:  "LOGIN Command",
 		Cases: []conformance.Case{{
-			Name:     "login-valid-credentials-ok",
-			Title:    "LOGIN with valid credentials enters the authenticated state",
-			Level:    conformance.Must,
-			Sentence: loginOKSentence,
-			Faults:   loginOKFaults(),
+			Name:      "login-valid-credentials-ok",
+			Title:     "LOGIN with valid credentials enters the authenticated state",
+			Level:     conformance.Must,
+			Sentence:  loginOKSentence,
+			Commands:  []string{"LOGIN", "LIST"},
+			Responses: []string{"OK"},
+			Faults:    loginOKFaults(),
 			Run: func(t *conformance.T) {
 				s := t.Dial()
 				s.Login(t.User(0))
 				s.Tx("OK", `LIST "" ""`)
 			},
 		}, {
-			Name:     "login-quoted-arguments-ok",
-			Title:    "LOGIN accepts its arguments as quoted strings",
-			Level:    conformance.Must,
-			Sentence: `login = "LOGIN" SP userid SP password` + "\n" + `userid = astring` + "\n" + `password = astring`,
-			Faults:   loginOKFaults(),
+			Name:      "login-quoted-arguments-ok",
+			Title:     "LOGIN accepts its arguments as quoted strings",
+			Level:     conformance.Must,
+			Sentence:  `login = "LOGIN" SP userid SP password` + "\n" + `userid = astring` + "\n" + `password = astring`,
+			Commands:  []string{"LOGIN"},
+			Responses: []string{"OK"},
+			Faults:    loginOKFaults(),
 			Run: func(t *conformance.T) {
 				s := t.Dial()
 				u := t.User(0)
@@ -44,10 +48,12 @@ func login() []conformance.Section {
 				s.Tx("OK", `LIST "" ""`)
 			},
 		}, {
-			Name:     "login-literal-arguments-ok",
-			Title:    "LOGIN accepts its arguments as synchronising literals",
-			Level:    conformance.Must,
-			Sentence: `login = "LOGIN" SP userid SP password` + "\n" + `astring = 1*ASTRING-CHAR / string` + "\n" + `string = quoted / literal`,
+			Name:      "login-literal-arguments-ok",
+			Title:     "LOGIN accepts its arguments as synchronising literals",
+			Level:     conformance.Must,
+			Sentence:  `login = "LOGIN" SP userid SP password` + "\n" + `astring = 1*ASTRING-CHAR / string` + "\n" + `string = quoted / literal`,
+			Commands:  []string{"LOGIN"},
+			Responses: []string{"+", "OK"},
 			Faults: append(loginOKFaults(), fault.Fault{
 				Name: "literal refused with BAD",
 				Response: func(s *fault.State, raw []byte) ([]byte, fault.Action) {
@@ -64,10 +70,12 @@ func login() []conformance.Section {
 				s.Tx("OK", `LIST "" ""`)
 			},
 		}, {
-			Name:     "login-wrong-password-no",
-			Title:    "LOGIN with a wrong password is refused with NO and the session stays unauthenticated",
-			Level:    conformance.Must,
-			Sentence: `NO - login failure: user name or password rejected`,
+			Name:      "login-wrong-password-no",
+			Title:     "LOGIN with a wrong password is refused with NO and the session stays unauthenticated",
+			Level:     conformance.Must,
+			Sentence:  `NO - login failure: user name or password rejected`,
+			Commands:  []string{"LOGIN", "SELECT"},
+			Responses: []string{"NO"},
 			Faults: []fault.Fault{
 				fault.RewriteResponse("wrong password accepted", "LOGIN", `^(\S+) NO `, "$1 OK "),
 				fault.RewriteResponse("SELECT after a failed LOGIN answered OK", "SELECT", `^(\S+) (NO|BAD) `, "$1 OK "),
@@ -79,10 +87,12 @@ func login() []conformance.Section {
 				s.Tx("NO|BAD", "SELECT INBOX")
 			},
 		}, {
-			Name:     "login-missing-password-bad",
-			Title:    "LOGIN without a password is a BAD command",
-			Level:    conformance.Must,
-			Sentence: `BAD - command unknown or arguments invalid`,
+			Name:      "login-missing-password-bad",
+			Title:     "LOGIN without a password is a BAD command",
+			Level:     conformance.Must,
+			Sentence:  `BAD - command unknown or arguments invalid`,
+			Commands:  []string{"LOGIN"},
+			Responses: []string{"BAD"},
 			Faults: []fault.Fault{
 				fault.RewriteResponse("LOGIN without password answered NO", "LOGIN", `^(\S+) BAD `, "$1 NO "),
 			},
@@ -96,6 +106,8 @@ func login() []conformance.Section {
 			Level: conformance.Must,
 			Sentence: `a server implementation MUST implement a configuration in which it advertises the
 LOGINDISABLED capability and does NOT permit the LOGIN command.`,
+			Commands:  []string{"LOGIN", "CAPABILITY"},
+			Responses: []string{"CAPABILITY", "NO", "BAD"},
 			Faults: []fault.Fault{
 				fault.RewriteResponse("LOGINDISABLED advertised, LOGIN permitted", "CAPABILITY", `(?i)^(\* CAPABILITY [^\r]*)\r\n`, "$1 LOGINDISABLED\r\n"),
 			},
@@ -117,6 +129,8 @@ LOGINDISABLED capability and does NOT permit the LOGIN command.`,
 			Level: conformance.Must,
 			Sentence: `Once authenticated (including as anonymous), it is not possible to re-enter not
 authenticated state.`,
+			Commands:  []string{"LOGIN"},
+			Responses: []string{"NO", "BAD"},
 			Faults: []fault.Fault{
 				fault.RewriteResponse("second LOGIN answered OK", "LOGIN", `^(\S+) (NO|BAD) `, "$1 OK "),
 			},

@@ -25,38 +25,46 @@ func logout() []conformance.Section {
 		Number: "6.1.3",
 		Title:  "LOGOUT Command",
 		Cases: []conformance.Case{{
-			Name:     "logout-not-authenticated-bye-then-ok",
-			Title:    "LOGOUT before authentication: untagged BYE, then tagged OK",
-			Level:    conformance.Must,
-			Sentence: logoutSentence,
-			Faults:   logoutFaults(),
+			Name:      "logout-not-authenticated-bye-then-ok",
+			Title:     "LOGOUT before authentication: untagged BYE, then tagged OK",
+			Level:     conformance.Must,
+			Sentence:  logoutSentence,
+			Commands:  []string{"LOGOUT"},
+			Responses: []string{"BYE", "OK"},
+			Faults:    logoutFaults(),
 			Run: func(t *conformance.T) {
 				t.Dial().Logout()
 			},
 		}, {
-			Name:     "logout-authenticated-bye-then-ok",
-			Title:    "LOGOUT in the authenticated state: untagged BYE, then tagged OK",
-			Level:    conformance.Must,
-			Sentence: logoutSentence,
-			Faults:   logoutFaults(),
+			Name:      "logout-authenticated-bye-then-ok",
+			Title:     "LOGOUT in the authenticated state: untagged BYE, then tagged OK",
+			Level:     conformance.Must,
+			Sentence:  logoutSentence,
+			Commands:  []string{"LOGOUT"},
+			Responses: []string{"BYE", "OK"},
+			Faults:    logoutFaults(),
 			Run: func(t *conformance.T) {
 				t.Login(0).Logout()
 			},
 		}, {
-			Name:     "logout-selected-bye-then-ok",
-			Title:    "LOGOUT in the selected state: untagged BYE, then tagged OK",
-			Level:    conformance.Must,
-			Sentence: logoutSentence,
-			Faults:   logoutFaults(),
+			Name:      "logout-selected-bye-then-ok",
+			Title:     "LOGOUT in the selected state: untagged BYE, then tagged OK",
+			Level:     conformance.Must,
+			Sentence:  logoutSentence,
+			Commands:  []string{"LOGOUT"},
+			Responses: []string{"BYE", "OK"},
+			Faults:    logoutFaults(),
 			Run: func(t *conformance.T) {
 				s := t.Select(0, t.Mailbox(0))
 				s.Logout()
 			},
 		}, {
-			Name:     "logout-closes-connection",
-			Title:    "The server closes the connection after the tagged OK of LOGOUT",
-			Level:    conformance.Must,
-			Sentence: logoutSentence,
+			Name:      "logout-closes-connection",
+			Title:     "The server closes the connection after the tagged OK of LOGOUT",
+			Level:     conformance.Must,
+			Sentence:  logoutSentence,
+			Commands:  []string{"LOGOUT"},
+			Responses: []string{"OK"},
 			Faults: []fault.Fault{
 				fault.KeepOpenAfterClose("connection kept open after LOGOUT"),
 				fault.InsertAfter("data after the LOGOUT completion", "LOGOUT", `^\S+ OK `, "* OK still here\r\n"),

@@ -20,28 +20,34 @@ func noop() []conformance.Section {
 		Number: "6.1.2",
 		Title:  "NOOP Command",
 		Cases: []conformance.Case{{
-			Name:     "noop-not-authenticated-ok",
-			Title:    "NOOP succeeds before authentication",
-			Level:    conformance.Must,
-			Sentence: noopSentence,
-			Faults:   noopFaults(),
+			Name:      "noop-not-authenticated-ok",
+			Title:     "NOOP succeeds before authentication",
+			Level:     conformance.Must,
+			Sentence:  noopSentence,
+			Commands:  []string{"NOOP"},
+			Responses: []string{"OK"},
+			Faults:    noopFaults(),
 			Run: func(t *conformance.T) {
 				t.Dial().Tx("OK", "NOOP")
 			},
 		}, {
-			Name:     "noop-authenticated-ok",
-			Title:    "NOOP succeeds in the authenticated state",
-			Level:    conformance.Must,
-			Sentence: noopSentence,
-			Faults:   noopFaults(),
+			Name:      "noop-authenticated-ok",
+			Title:     "NOOP succeeds in the authenticated state",
+			Level:     conformance.Must,
+			Sentence:  noopSentence,
+			Commands:  []string{"NOOP"},
+			Responses: []string{"OK"},
+			Faults:    noopFaults(),
 			Run: func(t *conformance.T) {
 				t.Login(0).Tx("OK", "NOOP")
 			},
 		}, {
-			Name:     "noop-selected-ok",
-			Title:    "NOOP succeeds in the selected state and reports no change in a quiet mailbox",
-			Level:    conformance.Must,
-			Sentence: noopSentence,
+			Name:      "noop-selected-ok",
+			Title:     "NOOP succeeds in the selected state and reports no change in a quiet mailbox",
+			Level:     conformance.Must,
+			Sentence:  noopSentence,
+			Commands:  []string{"NOOP", "SELECT"},
+			Responses: []string{"OK", "EXPUNGE"},
 			Faults: append(noopFaults(),
 				fault.InsertBefore("NOOP reports a message that does not exist", "NOOP", `^\S+ OK `, "* 1 EXPUNGE\r\n")),
 			Run: func(t *conformance.T) {
@@ -52,10 +58,12 @@ func noop() []conformance.Section {
 				s.Tx("OK", "NOOP").Only("EXISTS", "RECENT", "FLAGS")
 			},
 		}, {
-			Name:     "noop-with-argument-bad",
-			Title:    "NOOP with an argument is a BAD command",
-			Level:    conformance.Must,
-			Sentence: `BAD - command unknown or arguments invalid`,
+			Name:      "noop-with-argument-bad",
+			Title:     "NOOP with an argument is a BAD command",
+			Level:     conformance.Must,
+			Sentence:  `BAD - command unknown or arguments invalid`,
+			Commands:  []string{"NOOP"},
+			Responses: []string{"BAD"},
 			Faults: []fault.Fault{
 				fault.RewriteResponse("NOOP with argument answered OK", "NOOP", `^(\S+) BAD `, "$1 OK "),
 			},

@@ -20,11 +20,13 @@ func starttls() []conformance.Section {
 		Number: "6.2.1",
 		Title:  "STARTTLS Command",
 		Cases: []conformance.Case{{
-			Name:     "starttls-ok-then-negotiation",
-			Title:    "STARTTLS answers OK and TLS starts right after it",
-			Level:    conformance.Must,
-			Sentence: starttlsSentence,
-			Needs:    []string{"STARTTLS"},
+			Name:      "starttls-ok-then-negotiation",
+			Title:     "STARTTLS answers OK and TLS starts right after it",
+			Level:     conformance.Must,
+			Sentence:  starttlsSentence,
+			Commands:  []string{"STARTTLS"},
+			Responses: []string{"OK"},
+			Needs:     []string{"STARTTLS"},
 			Faults: []fault.Fault{
 				fault.InsertAfter("plaintext response after the STARTTLS OK", "STARTTLS", `^\S+ OK `, "* OK injected in plaintext\r\n"),
 				fault.RewriteResponse("STARTTLS completed with NO", "STARTTLS", `^(\S+) OK `, "$1 NO "),
@@ -41,7 +43,9 @@ func starttls() []conformance.Section {
 			Level: conformance.Must,
 			Sentence: starttlsSentence + `
 Once a client issues a STARTTLS command, it MUST NOT issue further commands until ... the [TLS] negotiation is complete.`,
-			Needs: []string{"STARTTLS"},
+			Commands:  []string{"STARTTLS", "NOOP"},
+			Responses: []string{"OK"},
+			Needs:     []string{"STARTTLS"},
 			Faults: []fault.Fault{
 				fault.ReplayPlaintextAfterStartTLS("plaintext pipelined after STARTTLS executed under TLS"),
 			},
@@ -96,7 +100,9 @@ Once a client issues a STARTTLS command, it MUST NOT issue further commands unti
 			Level: conformance.Must,
 			Sentence: `The server remains in the non-authenticated state, even if client credentials are
 supplied during the [TLS] negotiation.`,
-			Needs: []string{"STARTTLS"},
+			Commands:  []string{"STARTTLS", "SELECT"},
+			Responses: []string{"NO", "BAD"},
+			Needs:     []string{"STARTTLS"},
 			Faults: []fault.Fault{
 				fault.RewriteResponse("SELECT after STARTTLS answered OK", "SELECT", `^(\S+) (NO|BAD) `, "$1 OK "),
 			},
@@ -112,6 +118,8 @@ supplied during the [TLS] negotiation.`,
 			Level: conformance.Must,
 			Sentence: `It is a protocol error for the client to attempt a command while the connection is in
 an inappropriate state, and the server will respond with a BAD or NO`,
+			Commands:  []string{"STARTTLS"},
+			Responses: []string{"NO", "BAD"},
 			Faults: []fault.Fault{
 				fault.RewriteResponse("STARTTLS after LOGIN answered OK", "STARTTLS", `^(\S+) (NO|BAD) `, "$1 OK "),
 			},

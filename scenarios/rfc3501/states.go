@@ -12,10 +12,11 @@ func states() []conformance.Section {
 		Number: "3",
 		Title:  "State and Flow Diagram",
 		Cases: []conformance.Case{{
-			Name:     "greeting-is-ok-preauth-or-bye",
-			Title:    "The greeting is an untagged OK, PREAUTH or BYE",
-			Level:    conformance.Must,
-			Sentence: `The initial state is identified in the server greeting.` + "\n" + `greeting = "*" SP (resp-cond-auth / resp-cond-bye) CRLF`,
+			Name:      "greeting-is-ok-preauth-or-bye",
+			Title:     "The greeting is an untagged OK, PREAUTH or BYE",
+			Level:     conformance.Must,
+			Sentence:  `The initial state is identified in the server greeting.` + "\n" + `greeting = "*" SP (resp-cond-auth / resp-cond-bye) CRLF`,
+			Responses: []string{"OK", "PREAUTH", "BYE"},
 			Faults: []fault.Fault{
 				fault.ReplaceGreeting("greeting is an untagged NO", "* NO not a greeting\r\n"),
 				fault.ReplaceGreeting("greeting is tagged", "a0 OK hello\r\n"),
@@ -25,10 +26,12 @@ func states() []conformance.Section {
 				t.Expect(s.Greeting).To(conformance.HaveStatus("OK", "PREAUTH", "BYE"))
 			},
 		}, {
-			Name:     "greeting-capability-code-lists-imap4rev1",
-			Title:    "A CAPABILITY code in the greeting lists IMAP4rev1",
-			Level:    conformance.Must,
-			Sentence: `capability-data  = "CAPABILITY" *(SP capability) SP "IMAP4rev1" *(SP capability)`,
+			Name:      "greeting-capability-code-lists-imap4rev1",
+			Title:     "A CAPABILITY code in the greeting lists IMAP4rev1",
+			Level:     conformance.Must,
+			Sentence:  `capability-data  = "CAPABILITY" *(SP capability) SP "IMAP4rev1" *(SP capability)`,
+			Responses: []string{"OK"},
+			Codes:     []string{"CAPABILITY"},
 			Faults: []fault.Fault{
 				fault.ReplaceGreeting("greeting capabilities without IMAP4rev1", "* OK [CAPABILITY IMAP4 AUTH=PLAIN] ready\r\n"),
 			},
@@ -49,6 +52,8 @@ func states() []conformance.Section {
 			Level: conformance.Must,
 			Sentence: `In the not authenticated state, the client MUST supply authentication credentials
 before most commands will be permitted.`,
+			Commands:  []string{"SELECT"},
+			Responses: []string{"NO", "BAD"},
 			Faults: []fault.Fault{
 				fault.RewriteResponse("SELECT before LOGIN answered OK", "SELECT", `^(\S+) (NO|BAD) `, "$1 OK "),
 			},
@@ -65,6 +70,8 @@ before most commands will be permitted.`,
 			Level: conformance.Must,
 			Sentence: `It is a protocol error for the client to attempt a command while the connection is in
 an inappropriate state, and the server will respond with a BAD or NO`,
+			Commands:  []string{"LIST"},
+			Responses: []string{"NO", "BAD", "LIST"},
 			Faults: []fault.Fault{
 				fault.RewriteResponse("LIST before LOGIN answered OK", "LIST", `^(\S+) (NO|BAD) `, "$1 OK "),
 			},

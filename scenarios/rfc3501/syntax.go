@@ -43,10 +43,12 @@ func syntax() []conformance.Section {
 		Number: "9",
 		Title:  "Formal Syntax",
 		Cases: []conformance.Case{{
-			Name:     "list-responses-well-formed",
-			Title:    "LIST responses follow mailbox-list",
-			Level:    conformance.Must,
-			Sentence: `mailbox-list = "(" [mbx-list-flags] ")" SP (DQUOTE QUOTED-CHAR DQUOTE / nil) SP mailbox`,
+			Name:      "list-responses-well-formed",
+			Title:     "LIST responses follow mailbox-list",
+			Level:     conformance.Must,
+			Sentence:  `mailbox-list = "(" [mbx-list-flags] ")" SP (DQUOTE QUOTED-CHAR DQUOTE / nil) SP mailbox`,
+			Commands:  []string{"LIST"},
+			Responses: []string{"LIST"},
 			Faults: []fault.Fault{
 				fault.RewriteResponse("LIST attributes without parentheses", "LIST", `^\* LIST \(([^)]*)\)`, "* LIST $1"),
 				fault.RewriteResponse("LIST delimiter unquoted", "LIST", `^(\* LIST \([^)]*\)) "(.)"`, "$1 $2"),
@@ -62,6 +64,9 @@ func syntax() []conformance.Section {
 			Level: conformance.Must,
 			Sentence: `resp-text-code = ... "UIDNEXT" SP nz-number / "UIDVALIDITY" SP nz-number / "UNSEEN" SP nz-number` + "\n" +
 				`flag = "\Answered" / "\Flagged" / "\Deleted" / "\Seen" / "\Draft" / flag-keyword / flag-extension`,
+			Commands:  []string{"SELECT"},
+			Responses: []string{"FLAGS", "OK"},
+			Codes:     []string{"UIDNEXT", "UIDVALIDITY", "PERMANENTFLAGS"},
 			Faults: []fault.Fault{
 				fault.RewriteResponse("UIDVALIDITY zero", "SELECT", `\[UIDVALIDITY \d+\]`, "[UIDVALIDITY 0]"),
 				fault.RewriteResponse("FLAGS list unterminated", "SELECT", `^\* FLAGS \(([^)]*)\)`, "* FLAGS ($1"),
@@ -74,10 +79,12 @@ func syntax() []conformance.Section {
 				t.Expect(r).To(conformance.HaveUntagged("FLAGS"))
 			},
 		}, {
-			Name:     "status-response-well-formed",
-			Title:    "STATUS responses follow status-att-list",
-			Level:    conformance.Must,
-			Sentence: `mailbox-data =/ "STATUS" SP mailbox SP "(" [status-att-list] ")"` + "\n" + `status-att-list = status-att SP number *(SP status-att SP number)`,
+			Name:      "status-response-well-formed",
+			Title:     "STATUS responses follow status-att-list",
+			Level:     conformance.Must,
+			Sentence:  `mailbox-data =/ "STATUS" SP mailbox SP "(" [status-att-list] ")"` + "\n" + `status-att-list = status-att SP number *(SP status-att SP number)`,
+			Commands:  []string{"STATUS"},
+			Responses: []string{"STATUS"},
 			Faults: []fault.Fault{
 				fault.RewriteResponse("STATUS item without number", "STATUS", `MESSAGES \d+`, "MESSAGES"),
 			},
@@ -87,10 +94,12 @@ func syntax() []conformance.Section {
 				s.Cmd("OK", "STATUS", astring(mailbox), listOf("MESSAGES", "RECENT", "UIDNEXT", "UIDVALIDITY", "UNSEEN")).One("STATUS")
 			},
 		}, {
-			Name:     "fetch-responses-well-formed",
-			Title:    "FETCH responses for every item follow msg-att",
-			Level:    conformance.Must,
-			Sentence: `message-data = nz-number SP ("EXPUNGE" / ("FETCH" SP msg-att))` + "\n" + `date-time = DQUOTE date-day-fixed "-" date-month "-" date-year SP time SP zone DQUOTE`,
+			Name:      "fetch-responses-well-formed",
+			Title:     "FETCH responses for every item follow msg-att",
+			Level:     conformance.Must,
+			Sentence:  `message-data = nz-number SP ("EXPUNGE" / ("FETCH" SP msg-att))` + "\n" + `date-time = DQUOTE date-day-fixed "-" date-month "-" date-year SP time SP zone DQUOTE`,
+			Commands:  []string{"FETCH"},
+			Responses: []string{"FETCH"},
 			Faults: []fault.Fault{
 				fault.RewriteResponse("INTERNALDATE month invalid", "FETCH", `INTERNALDATE "(..)-...-`, `INTERNALDATE "$1-Foo-`),
 				fault.RewriteResponse("RFC822.SIZE negative", "FETCH", `RFC822\.SIZE (\d+)`, "RFC822.SIZE -$1"),
@@ -101,10 +110,12 @@ func syntax() []conformance.Section {
 				s.Tx("OK", "FETCH 1 (BODY BODY.PEEK[HEADER] BODY.PEEK[1] BODY.PEEK[2.MIME] BODY.PEEK[]<0.10>)").One("FETCH")
 			},
 		}, {
-			Name:     "search-response-well-formed",
-			Title:    "SEARCH responses list nz-numbers",
-			Level:    conformance.Must,
-			Sentence: `mailbox-data =/ "SEARCH" *(SP nz-number)`,
+			Name:      "search-response-well-formed",
+			Title:     "SEARCH responses list nz-numbers",
+			Level:     conformance.Must,
+			Sentence:  `mailbox-data =/ "SEARCH" *(SP nz-number)`,
+			Commands:  []string{"SEARCH", "UID"},
+			Responses: []string{"SEARCH"},
 			Faults: []fault.Fault{
 				fault.RewriteResponse("SEARCH lists zero", "SEARCH", `^\* SEARCH[^\r]*\r\n`, "* SEARCH 0\r\n"),
 			},

@@ -171,9 +171,7 @@ func (l *ledger) maps() {
 	if l.static == nil {
 		l.static = map[staticKey]staticVal{}
 		l.uidByID = map[idKey]imap.UID{}
-		l.expunged = map[staticKey]struct{}{}
 		l.validity = map[string]uint32{}
-		l.mismatched = map[idKey]bool{}
 	}
 }
 
@@ -390,6 +388,9 @@ func (l *ledger) observeStatic(mailbox string, validity uint32, uid imap.UID, v 
 	if m := l.msgs[v.id]; m != nil {
 		ik := idKey{mailbox, validity, v.id}
 		if prev, ok := l.uidByID[ik]; ok && prev != uid && !l.mismatched[ik] {
+			if l.mismatched == nil {
+				l.mismatched = map[idKey]bool{}
+			}
 			l.mismatched[ik] = true
 			// A generated message is in a mailbox once: two UIDs mean one
 			// of them is wrong.
@@ -416,6 +417,9 @@ func (l *ledger) observeExpunged(mailbox string, validity uint32, uid imap.UID) 
 	if v, ok := l.static[k]; ok {
 		delete(l.static, k)
 		delete(l.uidByID, idKey{mailbox, validity, v.id})
+	}
+	if l.expunged == nil {
+		l.expunged = map[staticKey]struct{}{}
 	}
 	l.expunged[k] = struct{}{}
 	l.mu.Unlock()

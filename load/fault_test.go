@@ -117,6 +117,20 @@ func TestChecksCatchFaults(t *testing.T) {
 		{"all-extensions", nil},
 		{"no-extensions", []string{"IDLE", "CONDSTORE", "QRESYNC", "MOVE", "UIDPLUS"}},
 	}
+	// The runs are mostly waiting on the network: run them all at once, then
+	// judge each in its own subtest.
+	type outcome struct {
+		name  string
+		want  []string
+		res   *reports.Result
+		proxy *faultproxy.Proxy
+		err   error
+	}
+	var (
+		mu       sync.Mutex
+		outcomes []*outcome
+		wg       sync.WaitGroup
+	)
 	for _, tt := range testTargets(t, 2*len(faults)*2) {
 		n := 0
 		for _, f := range faults {
@@ -126,42 +140,69 @@ func TestChecksCatchFaults(t *testing.T) {
 				}
 				n++
 				first := n*2 - 1
-				t.Run(tt.name+"/"+f.name+"/"+v.name, func(t *testing.T) {
-					t.Parallel()
-					ff := f.faults
-					ff.HideCaps = v.hide
-					p, err := faultproxy.Start(tt.addr, ff)
+				o := &outcome{name: tt.name + "/" + f.name + "/" + v.name, want: f.want}
+				mu.Lock()
+				outcomes = append(outcomes, o)
+				mu.Unlock()
+				ff := f.faults
+				ff.HideCaps = v.hide
+				p, err := faultproxy.Start(tt.addr, ff)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { p.Close() })
+				o.proxy = p
+				w := faultWorkload()
+				if f.tweak != nil {
+					f.tweak(w)
+				}
+				// Each case gets its own users.
+				cfg := Config{Target: Target{URL: "imap://" + p.Addr(), Addr: p.Addr(), Security: Plain}, Workload: w,
+					Credentials: tt.credentials, Seed: int64(first), ResetMailboxes: tt.reset, Users: 2,
+					Timeout: 5 * time.Second, userOffset: first - 1}
+				var stopRogue func()
+				if f.rogue {
+					name, pw, _ := Credential(tt.credentials, first)
+					stopRogue = rogue(t, tt.addr, name, pw)
+				}
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if stopRogue != nil {
+						defer stopRogue()
+					}
+					r, err := New(cfg)
+					if err == nil {
+						err = r.Init(context.Background())
+					}
 					if err != nil {
-						t.Fatal(err)
+						o.err = err
+						return
 					}
-					defer p.Close()
-					// Each subtest gets its own users.
-					w := faultWorkload()
-					if f.tweak != nil {
-						f.tweak(w)
-					}
-					cfg := Config{Target: Target{URL: "imap://" + p.Addr(), Addr: p.Addr(), Security: Plain}, Workload: w,
-						Credentials: tt.credentials, Seed: int64(first), ResetMailboxes: tt.reset, Users: 2,
-						Timeout: 5 * time.Second, userOffset: first - 1}
-					if f.rogue {
-						name, pw, _ := Credential(tt.credentials, first)
-						defer rogue(t, tt.addr, name, pw)()
-					}
-					res := runLoad(t, cfg)
-					l := res.Load
-					found := false
-					for _, c := range f.want {
-						found = found || l.ViolationsByCheck[c] > 0
-					}
-					if !found || res.Verdict.ExitCode != reports.ExitViolation {
-						var b strings.Builder
-						_ = reports.WriteText(&b, res, reports.TextOptions{MaxFailures: 3, InlineTranscripts: true})
-						t.Fatalf("want a %v violation and exit 100, got exit %d, violations %v (lost %d, dropped %d, shifted %d)\n%s",
-							f.want, res.Verdict.ExitCode, l.ViolationsByCheck, p.Lost.Load(), p.Dropped.Load(), p.Shifted.Load(), b.String())
-					}
-					t.Logf("caught: %v", l.ViolationsByCheck)
-				})
+					_ = r.Run(context.Background())
+					o.res = r.Result()
+				}()
 			}
 		}
+	}
+	wg.Wait()
+	for _, o := range outcomes {
+		t.Run(o.name, func(t *testing.T) {
+			if o.err != nil {
+				t.Fatal(o.err)
+			}
+			l := o.res.Load
+			found := false
+			for _, c := range o.want {
+				found = found || l.ViolationsByCheck[c] > 0
+			}
+			if !found || o.res.Verdict.ExitCode != reports.ExitViolation {
+				var b strings.Builder
+				_ = reports.WriteText(&b, o.res, reports.TextOptions{MaxFailures: 3, InlineTranscripts: true})
+				t.Fatalf("want a %v violation and exit 100, got exit %d, violations %v (lost %d, dropped %d, shifted %d)\n%s",
+					o.want, o.res.Verdict.ExitCode, l.ViolationsByCheck, o.proxy.Lost.Load(), o.proxy.Dropped.Load(), o.proxy.Shifted.Load(), b.String())
+			}
+			t.Logf("caught: %v", l.ViolationsByCheck)
+		})
 	}
 }

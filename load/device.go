@@ -772,20 +772,23 @@ func (d *device) checkSequence(s *session, mailbox string, msgs []*imapclient.Fe
 	}
 	if !sel.unknownGone {
 		// n0 is what the session knew when the listing began; EXISTS
-		// during the listing may only add to it.
-		if len(list) < n0 {
-			var lost []string
-			for _, uid := range sel.seqs[:min(n0, len(sel.seqs))] {
-				if uid != 0 && !containsUID(list, uid) {
-					lost = append(lost, fmt.Sprint(uid))
-				}
+		// during the listing may only add to it. A UID the session knows
+		// and was never told is expunged must still be listed.
+		known := sel.seqs[:min(n0, len(sel.seqs))]
+		var lost []string
+		for _, uid := range known {
+			if uid != 0 && !containsUID(list, uid) {
+				lost = append(lost, fmt.Sprint(uid))
 			}
+		}
+		switch {
+		case len(lost) > 0 || len(list) < n0:
 			sel.pending = append(sel.pending, finding{check: checkExpungeMissed, mailbox: mailbox,
 				message: fmt.Sprintf("the server lists %d messages but the session was told of %d and of no EXPUNGE since (RFC 3501 section 7.4.1); unannounced: UID %s",
 					len(list), n0, strings.Join(lost, ", ")),
 				expected: fmt.Sprintf("%d messages, or EXPUNGE responses first", n0), actual: fmt.Sprintf("%d messages", len(list))})
-		} else {
-			for i, uid := range sel.seqs[:min(n0, len(sel.seqs))] {
+		default:
+			for i, uid := range known {
 				if uid != 0 && list[i] != uid {
 					sel.pending = append(sel.pending, finding{check: checkUIDMismatch, mailbox: mailbox,
 						message:  fmt.Sprintf("message %d changed its UID within the session", i+1),

@@ -104,9 +104,14 @@ func TestChecksCatchFaults(t *testing.T) {
 		{name: "lost-append", faults: faultproxy.Faults{LoseAppendEvery: 3}, want: []string{checkAppendMissing}},
 		{name: "dropped-expunge", faults: faultproxy.Faults{DropExpunge: true}, want: []string{checkExpungeMissed}},
 		{name: "no-idle-notification", faults: faultproxy.Faults{DropIdleExists: true}, want: []string{checkNoNotification}, idle: true,
-			// No actions: a sibling's change would make the desktop leave
-			// IDLE before the bound, and the delivery would go unjudged.
-			tweak: func(w *Workload) { w.Actions.PerUserPerHour = 0 }},
+			// Nothing that makes the desktop leave IDLE before the bound
+			// (a sibling's change, a checkpoint, a sweep): a delivery to a
+			// session that left IDLE is not judged.
+			tweak: func(w *Workload) {
+				w.Actions.PerUserPerHour = 0
+				w.Checks.CheckpointEvery = 0
+				w.Devices[0].SweepEvery = time.Hour
+			}},
 		{name: "wrong-uids", faults: faultproxy.Faults{ShiftUIDs: 7}, want: []string{checkUIDMismatch, checkUIDReuse, checkUIDOrder}},
 		{name: "flags-behind-back", rogue: true, want: []string{checkFlagsDiverged, checkCheckpoint}},
 	}

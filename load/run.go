@@ -89,9 +89,6 @@ type user struct {
 	actionToken    chan struct{}
 	pendingActions atomic.Int32
 	msgSeq         atomic.Int64
-	// interned Message-IDs, shared by the devices' caches.
-	internMu sync.Mutex
-	interned map[string]string
 
 	mtaMu    sync.Mutex
 	mta      *session
@@ -104,16 +101,14 @@ func (u *user) nextMessageID(kind string) string {
 	return fmt.Sprintf("%s.%d.%s.%d.%s@imapgauge.invalid", kind, n, u.name, u.r.cfg.Seed, u.r.runID)
 }
 
+// intern returns the ledger's copy of a generated message's Message-ID, so
+// that the caches of the user's devices share one string.
 func (u *user) intern(id string) string {
-	u.internMu.Lock()
-	defer u.internMu.Unlock()
-	if s, ok := u.interned[id]; ok {
-		return s
+	u.ledger.mu.Lock()
+	defer u.ledger.mu.Unlock()
+	if m := u.ledger.msgs[id]; m != nil {
+		return m.id
 	}
-	if u.interned == nil {
-		u.interned = map[string]string{}
-	}
-	u.interned[id] = id
 	return id
 }
 

@@ -12,10 +12,10 @@ import (
 
 // The transcript ring kept per connection holds the last ringSlots lines of
 // both directions, each cut to entryText bytes: enough to show the exchange
-// around a violation while costing each of thousands of idle connections under
-// 2 KiB.
+// around a violation while costing each of thousands of idle connections
+// 1.25 KiB.
 const (
-	ringSlots = 16
+	ringSlots = 12
 	entryText = 93
 	// maxEntryText bounds the bytes of a line kept while it is read.
 	maxEntryText = entryText

@@ -10,6 +10,7 @@ const Suite = "rfc3501"
 func Sections() []conformance.Section {
 	var out []conformance.Section
 	for _, group := range [][]conformance.Section{
+		attributes(),
 		states(),
 		capability(),
 		noop(),

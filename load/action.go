@@ -28,8 +28,8 @@ func (d *device) action(ctx context.Context, q queued) error {
 	if d.spec.Kind == Webmail || d.spec.Kind == Phone && d.spec.Mode == PhoneFetch || d.isAsleep() {
 		// The user opens the app (or the lid), does it, and closes it.
 		defer release()
-		return d.shortSession(ctx, q.due, func(s *session) error {
-			follow, finish, err := d.act(s, q.t.Action, rng, q.due)
+		return d.shortSession(ctx, func(s *session) error {
+			follow, finish, err := d.act(s, q.t.Action, rng)
 			if follow != nil && err == nil {
 				d.think(rng)
 				err = follow(s)
@@ -40,12 +40,12 @@ func (d *device) action(ctx context.Context, q queued) error {
 			return err
 		})
 	}
-	s, err := d.inboxSession(ctx, q.due)
+	s, err := d.inboxSession(ctx)
 	if s == nil || err != nil {
 		release()
 		return err
 	}
-	follow, finish, err := d.act(s, q.t.Action, rng, q.due)
+	follow, finish, err := d.act(s, q.t.Action, rng)
 	if follow == nil || err != nil {
 		if finish != nil {
 			finish(answered(err))
@@ -70,10 +70,10 @@ func (d *device) action(ctx context.Context, q queued) error {
 
 // inboxSession returns the device's session with INBOX selected for writing,
 // out of IDLE, connecting when needed.
-func (d *device) inboxSession(ctx context.Context, due time.Time) (*session, error) {
+func (d *device) inboxSession(ctx context.Context) (*session, error) {
 	s := d.session()
 	if s == nil {
-		if err := d.online(ctx, due); err != nil {
+		if err := d.online(ctx); err != nil {
 			return nil, err
 		}
 		if s = d.session(); s == nil {
@@ -87,7 +87,7 @@ func (d *device) inboxSession(ctx context.Context, due time.Time) (*session, err
 	inInbox := s.sel != nil && s.sel.mailbox == "INBOX" && !s.sel.readOnly
 	s.mu.Unlock()
 	if !inInbox {
-		if err := d.selectAndSync(s, "INBOX", false, due, false); err != nil {
+		if err := d.selectAndSync(s, "INBOX", false, false); err != nil {
 			return nil, err
 		}
 	}
@@ -96,7 +96,7 @@ func (d *device) inboxSession(ctx context.Context, due time.Time) (*session, err
 
 // followUp runs the second half of an action after the user's think time.
 func (d *device) followUp(ctx context.Context, q queued) error {
-	s, err := d.inboxSession(ctx, q.due)
+	s, err := d.inboxSession(ctx)
 	if err == nil && s == nil {
 		err = errors.New("device offline")
 	}
@@ -147,7 +147,7 @@ func (d *device) pick(rng *rand.Rand, prefer func(*cached) bool) (imap.UID, *cac
 // reply return their second half as follow, to run after the user's think
 // time; finish ends the action in the ledger (answered: the server answered
 // every command).
-func (d *device) act(s *session, kind ActionKind, rng *rand.Rand, due time.Time) (follow func(*session) error, finish func(bool), err error) {
+func (d *device) act(s *session, kind ActionKind, rng *rand.Rand) (follow func(*session) error, finish func(bool), err error) {
 	var prefer func(*cached) bool
 	switch kind {
 	case Read:
@@ -167,12 +167,12 @@ func (d *device) act(s *session, kind ActionKind, rng *rand.Rand, due time.Time)
 	finish = func(ok bool) { l.end(id, ok) }
 	switch kind {
 	case Read:
-		err = d.read(s, uid, id, due)
-		follow = func(s *session) error { return d.store(s, uid, id, true, flagSeen, time.Now()) }
+		err = d.read(s, uid, id)
+		follow = func(s *session) error { return d.store(s, uid, id, true, flagSeen) }
 	case Flag:
-		err = d.store(s, uid, id, m.flags&flagFlagged == 0, flagFlagged, due)
+		err = d.store(s, uid, id, m.flags&flagFlagged == 0, flagFlagged)
 	case Delete:
-		err = d.store(s, uid, id, true, flagDeleted, due)
+		err = d.store(s, uid, id, true, flagDeleted)
 		if err == nil {
 			err = d.expunge(s, uid, id, "")
 		}
@@ -181,14 +181,14 @@ func (d *device) act(s *session, kind ActionKind, rng *rand.Rand, due time.Time)
 		if rng.IntN(3) == 0 {
 			dest = d.r.workload.Mailbox.Trash
 		}
-		err = d.move(s, uid, id, dest, due)
+		err = d.move(s, uid, id, dest)
 	case Reply:
-		err = d.read(s, uid, id, due)
+		err = d.read(s, uid, id)
 		follow = func(s *session) error {
 			if err := d.reply(s, id, rng); err != nil {
 				return err
 			}
-			return d.store(s, uid, id, true, flagAnswered, time.Now())
+			return d.store(s, uid, id, true, flagAnswered)
 		}
 	}
 	if err != nil {
@@ -220,9 +220,9 @@ func (d *device) think(rng *rand.Rand) {
 // read fetches a message's whole body and compares it with what was
 // appended: the body of a message never changes (RFC 3501 section 2.3; the
 // APPEND argument is the message, section 6.3.11).
-func (d *device) read(s *session, uid imap.UID, id string, due time.Time) error {
+func (d *device) read(s *session, uid imap.UID, id string) error {
 	var msgs []*imapclient.FetchMessageBuffer
-	err := s.run("UID FETCH", due, func() error {
+	err := s.run("UID FETCH", func() error {
 		var err error
 		msgs, err = s.c.Fetch(imap.UIDSetNum(uid), &imap.FetchOptions{UID: true,
 			BodySection: []*imap.FetchItemBodySection{{Peek: true}}}).Collect()
@@ -249,7 +249,7 @@ func (d *device) read(s *session, uid imap.UID, id string, due time.Time) error 
 // store adds or removes a flag with UID STORE and records the acknowledged
 // change. The server's FETCH answer must show the change (RFC 3501 section
 // 6.4.6).
-func (d *device) store(s *session, uid imap.UID, id string, add bool, bit uint8, since time.Time) error {
+func (d *device) store(s *session, uid imap.UID, id string, add bool, bit uint8) error {
 	op := imap.StoreFlagsAdd
 	if !add {
 		op = imap.StoreFlagsDel
@@ -261,7 +261,7 @@ func (d *device) store(s *session, uid imap.UID, id string, add bool, bit uint8,
 		}
 	}
 	var msgs []*imapclient.FetchMessageBuffer
-	err := s.run("UID STORE", since, func() error {
+	err := s.run("UID STORE", func() error {
 		var err error
 		msgs, err = s.c.Store(imap.UIDSetNum(uid), &imap.StoreFlags{Op: op, Flags: []imap.Flag{flag}}, nil).Collect()
 		return err
@@ -299,7 +299,7 @@ func (d *device) expunge(s *session, uid imap.UID, id, dest string) error {
 	var cmd *imapclient.ExpungeCommand
 	name := "EXPUNGE"
 	var seqs []uint32
-	err := s.run(name, time.Now(), func() error {
+	err := s.run(name, func() error {
 		if s.has(imap.CapUIDPlus) {
 			cmd = s.c.UIDExpunge(imap.UIDSetNum(uid))
 		} else {
@@ -333,9 +333,9 @@ func (d *device) expunge(s *session, uid imap.UID, id, dest string) error {
 // move moves a message to dest: MOVE (RFC 6851) when the server has it,
 // otherwise COPY, STORE \Deleted and EXPUNGE (RFC 6851 section 1 describes
 // the fallback).
-func (d *device) move(s *session, uid imap.UID, id, dest string, due time.Time) error {
+func (d *device) move(s *session, uid imap.UID, id, dest string) error {
 	if s.has(imap.CapMove) {
-		err := s.run("UID MOVE", due, func() error {
+		err := s.run("UID MOVE", func() error {
 			_, err := s.c.Move(imap.UIDSetNum(uid), dest).Wait()
 			return err
 		})
@@ -348,14 +348,14 @@ func (d *device) move(s *session, uid imap.UID, id, dest string, due time.Time) 
 		d.u.ledger.observeExpunged("INBOX", c.uidValidity, uid)
 		return nil
 	}
-	err := s.run("UID COPY", due, func() error {
+	err := s.run("UID COPY", func() error {
 		_, err := s.c.Copy(imap.UIDSetNum(uid), dest).Wait()
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	if err := d.store(s, uid, id, true, flagDeleted, time.Now()); err != nil {
+	if err := d.store(s, uid, id, true, flagDeleted); err != nil {
 		return err
 	}
 	return d.expunge(s, uid, id, dest)
@@ -369,7 +369,7 @@ func (d *device) reply(s *session, orig string, rng *rand.Rand) error {
 	id := u.nextMessageID("reply")
 	size := MessageSize(rng, &w.Delivery) / 2
 	g := buildMessage(rng, id, u.name, "Re: "+subject(rng), orig, max(size, w.Delivery.SizeMin), 0, time.Now().Truncate(time.Second))
-	err := s.run("APPEND", time.Now(), func() error {
+	err := s.run("APPEND", func() error {
 		cmd := s.c.Append(w.Mailbox.Sent, int64(len(g.raw)), &imap.AppendOptions{Flags: []imap.Flag{imap.FlagSeen}, Time: g.date})
 		if _, err := cmd.Write(g.raw); err != nil {
 			cmd.Close()

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -84,6 +85,9 @@ type device struct {
 	asleep   bool
 	stopped  bool
 	sessions int
+	// late is how long the current tick waited past its scheduled time;
+	// the tick's first command is charged with it.
+	late atomic.Int64
 }
 
 // keeps reports whether the device keeps a cache of mailbox and synchronises
@@ -205,21 +209,22 @@ func (d *device) run(q queued) {
 	t := q.t
 	if t.Kind != tickReact && t.Kind != tickFollow {
 		d.r.tickStarted(q)
+		d.late.Store(int64(max(0, time.Since(q.due))))
 	}
 	var err error
 	switch t.Kind {
 	case tickConnect:
 		if d.spec.Kind == Webmail || d.spec.Kind == Phone && d.spec.Mode == PhoneFetch {
-			err = d.shortSession(ctx, q.due, nil)
+			err = d.shortSession(ctx, nil)
 		} else {
-			err = d.online(ctx, q.due)
+			err = d.online(ctx)
 		}
 	case tickSweep:
-		err = d.sweep(ctx, q.due)
+		err = d.sweep(ctx)
 	case tickRenew:
-		err = d.renew(ctx, q.due)
+		err = d.renew(ctx)
 	case tickPoll:
-		err = d.poll(ctx, q.due)
+		err = d.poll(ctx)
 	case tickSleep:
 		d.setAsleep(true)
 		if s := d.session(); s != nil {
@@ -228,23 +233,23 @@ func (d *device) run(q queued) {
 		}
 	case tickWake:
 		d.setAsleep(false)
-		err = d.online(ctx, q.due)
+		err = d.online(ctx)
 	case tickSession:
-		err = d.shortSession(ctx, q.due, nil)
+		err = d.shortSession(ctx, nil)
 	case tickReconnect:
 		if s := d.session(); s != nil {
 			s.tap.event("network change: connection dropped")
 			s.close()
 		}
-		err = d.online(ctx, q.due)
+		err = d.online(ctx)
 	case tickReact:
-		err = d.reactToServer(ctx, q.due)
+		err = d.reactToServer(ctx)
 	case tickAction:
 		err = d.action(ctx, q)
 	case tickFollow:
 		err = d.followUp(ctx, q)
 	case tickCheckpoint:
-		view, cerr := d.checkpoint(ctx, q.due)
+		view, cerr := d.checkpoint(ctx)
 		err = cerr
 		q.reply <- checkpointView{dev: d, msgs: view, err: cerr}
 	}
@@ -303,7 +308,7 @@ func (d *device) connect(ctx context.Context) (*session, error) {
 
 // online makes sure a persistent device (desktop, laptop, push phone) has a
 // session with INBOX selected and synchronised, and idles when it should.
-func (d *device) online(ctx context.Context, due time.Time) error {
+func (d *device) online(ctx context.Context) error {
 	if s := d.session(); s != nil {
 		return d.idle(s)
 	}
@@ -321,13 +326,13 @@ func (d *device) online(ctx context.Context, due time.Time) error {
 	if d.spec.Kind == Desktop || d.spec.Kind == Laptop {
 		// A full client resynchronises every folder it keeps on connect.
 		for _, f := range d.folders() {
-			if err := d.selectAndSync(s, f, true, due, first); err != nil {
+			if err := d.selectAndSync(s, f, true, first); err != nil {
 				return err
 			}
 			first = false
 		}
 	}
-	if err := d.selectAndSync(s, "INBOX", false, due, first); err != nil {
+	if err := d.selectAndSync(s, "INBOX", false, first); err != nil {
 		return err
 	}
 	return d.idle(s)
@@ -345,9 +350,8 @@ func (d *device) idle(s *session) error {
 	if !ok {
 		return nil
 	}
-	start := time.Now()
 	var cmd *imapclient.IdleCommand
-	err := s.run("IDLE", start, func() error {
+	err := s.run("IDLE", func() error {
 		var err error
 		cmd, err = s.c.Idle()
 		return err
@@ -386,8 +390,7 @@ func (d *device) leaveIdle(s *session) error {
 	if cmd == nil {
 		return nil
 	}
-	start := time.Now()
-	err := s.run("DONE", start, func() error {
+	err := s.run("DONE", func() error {
 		if err := cmd.Close(); err != nil {
 			return err
 		}
@@ -401,10 +404,10 @@ func (d *device) leaveIdle(s *session) error {
 
 // renew ends IDLE and starts it again, before the server's 30-minute
 // inactivity limit (RFC 2177 section 3).
-func (d *device) renew(ctx context.Context, due time.Time) error {
+func (d *device) renew(ctx context.Context) error {
 	s := d.session()
 	if s == nil {
-		return d.online(ctx, due)
+		return d.online(ctx)
 	}
 	if err := d.leaveIdle(s); err != nil {
 		return err
@@ -414,13 +417,13 @@ func (d *device) renew(ctx context.Context, due time.Time) error {
 
 // poll is a laptop's periodic check, and the NOOP poll of an IDLE device on a
 // server without IDLE. An idling device has nothing to do.
-func (d *device) poll(ctx context.Context, due time.Time) error {
+func (d *device) poll(ctx context.Context) error {
 	s := d.session()
 	if s == nil {
 		if d.spec.Kind == Laptop && d.isAsleep() {
 			return nil
 		}
-		return d.online(ctx, due)
+		return d.online(ctx)
 	}
 	s.mu.Lock()
 	idling := s.sel != nil && s.sel.idling
@@ -428,7 +431,7 @@ func (d *device) poll(ctx context.Context, due time.Time) error {
 	if idling {
 		return nil
 	}
-	if err := d.resyncSelected(s, due); err != nil {
+	if err := d.resyncSelected(s); err != nil {
 		return err
 	}
 	return d.idle(s)
@@ -437,23 +440,23 @@ func (d *device) poll(ctx context.Context, due time.Time) error {
 // sweep is a desktop's periodic pass over its folders: INBOX is checked in the
 // session that stayed selected, then every other folder is examined, then
 // INBOX is selected again.
-func (d *device) sweep(ctx context.Context, due time.Time) error {
+func (d *device) sweep(ctx context.Context) error {
 	s := d.session()
 	if s == nil {
-		return d.online(ctx, due)
+		return d.online(ctx)
 	}
 	if err := d.leaveIdle(s); err != nil {
 		return err
 	}
-	if err := d.resyncSelected(s, due); err != nil {
+	if err := d.resyncSelected(s); err != nil {
 		return err
 	}
 	for _, f := range d.folders() {
-		if err := d.selectAndSync(s, f, true, time.Now(), false); err != nil {
+		if err := d.selectAndSync(s, f, true, false); err != nil {
 			return err
 		}
 	}
-	if err := d.selectAndSync(s, "INBOX", false, time.Now(), false); err != nil {
+	if err := d.selectAndSync(s, "INBOX", false, false); err != nil {
 		return err
 	}
 	return d.idle(s)
@@ -461,7 +464,7 @@ func (d *device) sweep(ctx context.Context, due time.Time) error {
 
 // reactToServer runs when the server announced something to an idling
 // device: it leaves IDLE, fetches what is new, and idles again.
-func (d *device) reactToServer(ctx context.Context, due time.Time) error {
+func (d *device) reactToServer(ctx context.Context) error {
 	s := d.session()
 	if s == nil {
 		return nil
@@ -475,7 +478,7 @@ func (d *device) reactToServer(ctx context.Context, due time.Time) error {
 	if err := d.leaveIdle(s); err != nil {
 		return err
 	}
-	if err := d.resyncSelected(s, due); err != nil {
+	if err := d.resyncSelected(s); err != nil {
 		return err
 	}
 	return d.idle(s)
@@ -484,17 +487,17 @@ func (d *device) reactToServer(ctx context.Context, due time.Time) error {
 // shortSession is a fetch phone's or webmail's session: connect, select INBOX
 // and synchronise (a phone from its cache, webmail its newest page), run then
 // when given, log out.
-func (d *device) shortSession(ctx context.Context, due time.Time, then func(*session) error) error {
+func (d *device) shortSession(ctx context.Context, then func(*session) error) error {
 	s, err := d.connect(ctx)
 	if err != nil {
 		return err
 	}
-	defer s.logout(time.Now())
+	defer s.logout()
 	if d.spec.Kind == Webmail {
-		if err := d.webmailPage(s, due); err != nil {
+		if err := d.webmailPage(s); err != nil {
 			return err
 		}
-	} else if err := d.selectAndSync(s, "INBOX", false, due, true); err != nil {
+	} else if err := d.selectAndSync(s, "INBOX", false, true); err != nil {
 		return err
 	}
 	if then != nil {
@@ -504,7 +507,7 @@ func (d *device) shortSession(ctx context.Context, due time.Time, then func(*ses
 }
 
 // checkpoint brings the device's INBOX up to date and returns it.
-func (d *device) checkpoint(ctx context.Context, due time.Time) (map[string]uint8, error) {
+func (d *device) checkpoint(ctx context.Context) (map[string]uint8, error) {
 	snapshot := func() map[string]uint8 {
 		c := d.mailbox("INBOX")
 		out := make(map[string]uint8, len(c.msgs))
@@ -517,20 +520,20 @@ func (d *device) checkpoint(ctx context.Context, due time.Time) (map[string]uint
 		if err := d.leaveIdle(s); err != nil {
 			return nil, err
 		}
-		if err := d.resyncSelected(s, due); err != nil {
+		if err := d.resyncSelected(s); err != nil {
 			return nil, err
 		}
 		view := snapshot()
 		return view, d.idle(s)
 	}
 	var view map[string]uint8
-	err := d.shortSession(ctx, due, func(*session) error { view = snapshot(); return nil })
+	err := d.shortSession(ctx, func(*session) error { view = snapshot(); return nil })
 	return view, err
 }
 
 // selectAndSync selects (or examines) a mailbox and synchronises the cache
 // from the server: the fresh-session path.
-func (d *device) selectAndSync(s *session, mailbox string, readOnly bool, since time.Time, firstSelect bool) error {
+func (d *device) selectAndSync(s *session, mailbox string, readOnly bool, firstSelect bool) error {
 	if err := d.leaveIdle(s); err != nil {
 		return err
 	}
@@ -543,7 +546,7 @@ func (d *device) selectAndSync(s *session, mailbox string, readOnly bool, since 
 	}
 	var data *imap.SelectData
 	t0 := time.Now()
-	err := s.run(name, since, func() error {
+	err := s.run(name, func() error {
 		var err error
 		data, err = s.c.Select(mailbox, &imap.SelectOptions{ReadOnly: readOnly, CondStore: useCondstore}).Wait()
 		return err
@@ -575,15 +578,15 @@ func (d *device) selectAndSync(s *session, mailbox string, readOnly bool, since 
 // resyncSelected checks the mailbox the session has selected: NOOP (the
 // RFC 3501 section 6.1.2 poll), then the same synchronisation as after SELECT,
 // judged with the expunge grace since the session stayed selected.
-func (d *device) resyncSelected(s *session, since time.Time) error {
+func (d *device) resyncSelected(s *session) error {
 	s.mu.Lock()
 	sel := s.sel
 	s.mu.Unlock()
 	if sel == nil {
-		return d.selectAndSync(s, "INBOX", false, since, false)
+		return d.selectAndSync(s, "INBOX", false, false)
 	}
 	started := time.Now()
-	if err := s.run("NOOP", since, func() error { return s.c.Noop().Wait() }); err != nil {
+	if err := s.run("NOOP", func() error { return s.c.Noop().Wait() }); err != nil {
 		return err
 	}
 	c := d.mailbox(sel.mailbox)
@@ -617,7 +620,7 @@ func (d *device) sync(s *session, c *mailboxCache, mailbox string, started time.
 	if n > 0 {
 		items := &imap.FetchOptions{UID: true, Flags: !(condstore && c.modSeq > 0)}
 		var msgs []*imapclient.FetchMessageBuffer
-		err := s.run("FETCH", time.Now(), func() error {
+		err := s.run("FETCH", func() error {
 			var err error
 			msgs, err = s.c.Fetch(imap.SeqSet{imap.SeqRange{Start: 1, Stop: 0}}, items).Collect()
 			return err
@@ -638,7 +641,7 @@ func (d *device) sync(s *session, c *mailboxCache, mailbox string, started time.
 	condstoreFlags := condstore && c.modSeq > 0
 	if condstoreFlags {
 		var msgs []*imapclient.FetchMessageBuffer
-		err := s.run("UID FETCH", time.Now(), func() error {
+		err := s.run("UID FETCH", func() error {
 			var err error
 			msgs, err = s.c.Fetch(imap.UIDSet{imap.UIDRange{Start: 1, Stop: 0}},
 				&imap.FetchOptions{UID: true, Flags: true, ModSeq: true, ChangedSince: c.modSeq}).Collect()
@@ -667,7 +670,7 @@ func (d *device) sync(s *session, c *mailboxCache, mailbox string, started time.
 		batch := missing[:min(len(missing), 200)]
 		missing = missing[len(batch):]
 		var msgs []*imapclient.FetchMessageBuffer
-		err := s.run("UID FETCH", time.Now(), func() error {
+		err := s.run("UID FETCH", func() error {
 			var err error
 			msgs, err = s.c.Fetch(imap.UIDSetNum(batch...), newMessageItems(condstore)).Collect()
 			return err
@@ -859,11 +862,11 @@ func messageID(m *imapclient.FetchMessageBuffer) string {
 // webmailPage is a webmail session's read of INBOX: the newest PageSize
 // messages with their flags, size and date. Webmail keeps no cache between
 // sessions; what it sees is still checked.
-func (d *device) webmailPage(s *session, since time.Time) error {
+func (d *device) webmailPage(s *session) error {
 	started := time.Now()
 	var data *imap.SelectData
 	t0 := time.Now()
-	err := s.run("SELECT", since, func() error {
+	err := s.run("SELECT", func() error {
 		var err error
 		data, err = s.c.Select("INBOX", nil).Wait()
 		return err
@@ -888,7 +891,7 @@ func (d *device) webmailPage(s *session, since time.Time) error {
 		from = data.NumMessages - uint32(d.spec.PageSize) + 1
 	}
 	var msgs []*imapclient.FetchMessageBuffer
-	err = s.run("FETCH", time.Now(), func() error {
+	err = s.run("FETCH", func() error {
 		var err error
 		msgs, err = s.c.Fetch(imap.SeqSet{imap.SeqRange{Start: from, Stop: 0}}, newMessageItems(false)).Collect()
 		return err

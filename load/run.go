@@ -284,7 +284,7 @@ func (r *Runner) Init(ctx context.Context) error {
 		r.result.Target.Capabilities = append(r.result.Target.Capabilities, string(c))
 	}
 	r.resultMu.Unlock()
-	s.logout(time.Now())
+	s.logout()
 
 	work := make(chan *user)
 	errc := make(chan error, len(r.users))
@@ -325,12 +325,12 @@ func (r *Runner) prepare(ctx context.Context, u *user) error {
 	if err != nil {
 		return err
 	}
-	defer s.logout(time.Now())
+	defer s.logout()
 	w := r.workload
 	for _, f := range []string{w.Mailbox.Archive, w.Mailbox.Trash, w.Mailbox.Sent} {
 		// NO [ALREADYEXISTS] is fine (RFC 3501 section 6.3.3 lets CREATE of
 		// an existing name fail).
-		_ = s.run("CREATE", time.Now(), func() error { return s.c.Create(f, nil).Wait() })
+		_ = s.run("CREATE", func() error { return s.c.Create(f, nil).Wait() })
 		if s.closed.Load() {
 			return errors.New("connection lost during setup")
 		}
@@ -338,7 +338,7 @@ func (r *Runner) prepare(ctx context.Context, u *user) error {
 	if r.cfg.ResetMailboxes {
 		for _, f := range []string{"INBOX", w.Mailbox.Archive, w.Mailbox.Trash, w.Mailbox.Sent} {
 			var data *imap.SelectData
-			if err := s.run("SELECT", time.Now(), func() error {
+			if err := s.run("SELECT", func() error {
 				var err error
 				data, err = s.c.Select(f, nil).Wait()
 				return err
@@ -349,19 +349,19 @@ func (r *Runner) prepare(ctx context.Context, u *user) error {
 				continue
 			}
 			all := imap.SeqSet{imap.SeqRange{Start: 1, Stop: 0}}
-			if err := s.run("STORE", time.Now(), func() error {
+			if err := s.run("STORE", func() error {
 				return s.c.Store(all, &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{imap.FlagDeleted}}, nil).Close()
 			}); err != nil {
 				return err
 			}
-			if err := s.run("EXPUNGE", time.Now(), func() error { return s.c.Expunge().Close() }); err != nil {
+			if err := s.run("EXPUNGE", func() error { return s.c.Expunge().Close() }); err != nil {
 				return err
 			}
 		}
 	}
 	rng := newRand(r.cfg.Seed, u.index, 200)
 	for range w.Mailbox.InitialMessages {
-		if err := r.append(s, u, rng, time.Now()); err != nil {
+		if err := r.append(s, u, rng); err != nil {
 			return err
 		}
 	}
@@ -370,13 +370,13 @@ func (r *Runner) prepare(ctx context.Context, u *user) error {
 
 // append delivers one generated message to the user's INBOX over s and
 // records it in the ledger.
-func (r *Runner) append(s *session, u *user, rng *rand.Rand, since time.Time) error {
+func (r *Runner) append(s *session, u *user, rng *rand.Rand) error {
 	w := r.workload
 	id := u.nextMessageID("msg")
 	size := MessageSize(rng, &w.Delivery)
 	g := buildMessage(rng, id, u.name, subject(rng), "", size, w.Delivery.AttachmentShare, time.Now().Truncate(time.Second))
 	sent := time.Now()
-	err := s.run("APPEND", since, func() error {
+	err := s.run("APPEND", func() error {
 		cmd := s.c.Append("INBOX", int64(len(g.raw)), &imap.AppendOptions{Time: g.date})
 		if _, err := cmd.Write(g.raw); err != nil {
 			cmd.Close()
@@ -427,7 +427,8 @@ func (r *Runner) deliver(q queued) {
 		u.mta = s
 	}
 	rng := rand.New(rand.NewPCG(q.t.Rand, uint64(q.t.User)))
-	if err := r.append(u.mta, u, rng, q.due); err != nil {
+	u.mta.late.Store(int64(max(0, time.Since(q.due))))
+	if err := r.append(u.mta, u, rng); err != nil {
 		r.noteFailure(err)
 		return
 	}
@@ -440,7 +441,7 @@ func (r *Runner) deliver(q queued) {
 		u.mtaMu.Lock()
 		defer u.mtaMu.Unlock()
 		if u.mta == s {
-			s.logout(time.Now())
+			s.logout()
 			u.mta = nil
 		}
 	})

@@ -61,6 +61,9 @@ type session struct {
 	// timeout closed it.
 	closed   atomic.Bool
 	timedOut atomic.Bool
+	// late is the lateness of the delivery tick the session serves
+	// (devices keep theirs on the device).
+	late atomic.Int64
 	// counted: the session is a device's, logged in, and counted online.
 	counted atomic.Bool
 	// setup sessions prepare mailboxes before the run: not measured.
@@ -188,7 +191,7 @@ func (r *Runner) dialWith(ctx context.Context, u *user, owner *device, name stri
 	}
 	r.setState(s, connNotAuthenticated)
 	t3 := time.Now()
-	err = s.run("LOGIN", t3, func() error { return s.c.Login(u.name, u.password).Wait() })
+	err = s.run("LOGIN", func() error { return s.c.Login(u.name, u.password).Wait() })
 	if err != nil {
 		phase(phaseAuth, 0, false)
 		s.close()
@@ -201,7 +204,7 @@ func (r *Runner) dialWith(ctx context.Context, u *user, owner *device, name stri
 	}
 	r.setState(s, connAuthenticated)
 	var caps imap.CapSet
-	err = s.run("CAPABILITY", time.Now(), func() error {
+	err = s.run("CAPABILITY", func() error {
 		var err error
 		caps, err = s.c.Capability().Wait()
 		return err
@@ -247,9 +250,12 @@ func (r *Runner) filterCaps(caps imap.CapSet) imap.CapSet {
 func (s *session) has(c imap.Cap) bool { _, ok := s.caps[c]; return ok }
 
 // run issues one command through fn, bounded by the run's timeout, and records
-// its latency from since (the tick's scheduled time for the first command of
-// a tick, so that a stall before the command is counted) and its outcome.
-func (s *session) run(name string, since time.Time, fn func() error) error {
+// its latency and outcome. The first command of a tick that started late is
+// also charged with that lateness (the time the tick waited for its device),
+// so that a stall cannot hide behind a schedule the device could not keep
+// (coordinated omission); the tick's own earlier work, such as connecting, is
+// not charged.
+func (s *session) run(name string, fn func() error) error {
 	if s.closed.Load() {
 		return net.ErrClosed
 	}
@@ -258,9 +264,11 @@ func (s *session) run(name string, since time.Time, fn func() error) error {
 		s.tap.event("no response within " + s.r.cfg.Timeout.String() + ": closing")
 		s.c.Close()
 	})
+	start := time.Now()
 	err := fn()
 	timer.Stop()
 	now := time.Now()
+	latency := now.Sub(start) + s.takeLate()
 	st := StatusOK
 	var ie *imap.Error
 	switch {
@@ -281,7 +289,7 @@ func (s *session) run(name string, since time.Time, fn func() error) error {
 		}
 		return err
 	}
-	s.r.metrics.command(name, now, now.Sub(since), st)
+	s.r.metrics.command(name, now, latency, st)
 	if st != StatusOK {
 		if st == StatusTimeout || st == StatusFailed {
 			s.close()
@@ -292,6 +300,14 @@ func (s *session) run(name string, since time.Time, fn func() error) error {
 		})
 	}
 	return err
+}
+
+// takeLate returns the lateness the next command is charged with, once.
+func (s *session) takeLate() time.Duration {
+	if s.owner != nil {
+		return time.Duration(s.owner.late.Swap(0))
+	}
+	return time.Duration(s.late.Swap(0))
 }
 
 func errText(err error) string {
@@ -339,11 +355,11 @@ func (s *session) close() {
 }
 
 // logout ends the session politely.
-func (s *session) logout(since time.Time) {
+func (s *session) logout() {
 	if s.closed.Load() {
 		return
 	}
-	_ = s.run("LOGOUT", since, func() error { return s.c.Logout().Wait() })
+	_ = s.run("LOGOUT", func() error { return s.c.Logout().Wait() })
 	s.close()
 }
 

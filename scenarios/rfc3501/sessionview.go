@@ -2,10 +2,12 @@ package rfc3501
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/imapgauge/imapgauge/conformance"
+	"github.com/imapgauge/imapgauge/conformance/fault"
 	"github.com/imapgauge/imapgauge/conformance/grammar"
 	"github.com/imapgauge/imapgauge/conformance/wire"
 )
@@ -246,4 +248,25 @@ func uidSeq(uids []uint32) string {
 		return "(none)"
 	}
 	return strings.Join(parts, " ")
+}
+
+// rewriteNth is fault.RewriteResponse limited to the responses that come
+// with the n-th completion of command on a connection (n from 1): the
+// untagged responses before it and the tagged response itself.
+func rewriteNth(name, command string, n int, pattern, repl string) fault.Fault {
+	re := regexp.MustCompile(pattern)
+	key := "completions of " + command
+	return fault.Fault{Name: name, Response: func(s *fault.State, raw []byte) ([]byte, fault.Action) {
+		if !strings.EqualFold(s.Command, command) {
+			return raw, fault.Forward
+		}
+		done, _ := s.Data[key].(int)
+		if done+1 == n {
+			raw = re.ReplaceAll(raw, []byte(repl))
+		}
+		if len(raw) > 0 && raw[0] != '*' && raw[0] != '+' {
+			s.Data[key] = done + 1
+		}
+		return raw, fault.Forward
+	}}
 }

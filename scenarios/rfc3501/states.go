@@ -46,7 +46,7 @@ func states() []conformance.Section {
 	}, {
 		Number: "3.1",
 		Title:  "Not Authenticated State",
-		Cases: []conformance.Case{{
+		Cases: append([]conformance.Case{{
 			Name:  "select-before-authentication-refused",
 			Title: "SELECT is refused before authentication",
 			Level: conformance.Must,
@@ -83,6 +83,14 @@ an inappropriate state, and the server will respond with a BAD or NO`,
 				r := s.Tx("NO|BAD", `LIST "" "*"`)
 				r.Only() // No mailbox may be listed to an unauthenticated client.
 			},
-		}},
+		}}, notAuthenticatedRefusals()...),
+	}, {
+		Number: "3.2",
+		Title:  "Authenticated State",
+		Cases:  append(authenticatedRefusals(), stateChanges()...),
+	}, {
+		Number: "6",
+		Title:  "Client Commands",
+		Cases:  rejectedCommandsKeepState(),
 	}}
 }

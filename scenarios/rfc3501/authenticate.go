@@ -150,6 +150,35 @@ authenticated state.`,
 				// Section 3: BAD or NO, depending upon the implementation.
 				t.Expect(r).To(conformance.HaveStatus("NO", "BAD"))
 			},
+		}, {
+			Name:  "authenticate-selected-state-refused",
+			Title: "AUTHENTICATE is refused in the selected state and the mailbox stays selected",
+			Level: conformance.Must,
+			Sentence: `Once authenticated (including as anonymous), it is not possible to re-enter not
+authenticated state.`,
+			Commands:  []string{"AUTHENTICATE", "SELECT", "FETCH"},
+			Responses: []string{"NO", "BAD"},
+			Faults: []fault.Fault{
+				fault.RewriteResponse("AUTHENTICATE in the selected state answered OK", "AUTHENTICATE", `^(\S+) (NO|BAD) `, "$1 OK "),
+			},
+			Run: func(t *conformance.T) {
+				mbox := t.Mailbox(0)
+				t.Append(0, mbox, labelledMessage("authenticate-selected"))
+				s := t.Select(0, mbox)
+				tag := s.Conn.NextTag()
+				s.WriteRaw(tag+" AUTHENTICATE PLAIN\r\n", tag)
+				r := s.ReadResponse()
+				for r.Kind == grammar.Untagged {
+					r = s.ReadResponse()
+				}
+				if r.Kind == grammar.Continuation {
+					s.WriteRaw("*\r\n")
+					s.WaitTag(tag, "")
+					t.Mismatch([]string{"tagged NO", "tagged BAD"}, r.Raw, "the server started an authentication exchange in the selected state")
+				}
+				t.Expect(r).To(conformance.HaveStatus("NO", "BAD"))
+				requireFetch(t, s.Tx("OK", "FETCH 1 (UID)"), 1, "UID")
+			},
 		}},
 	}}
 }

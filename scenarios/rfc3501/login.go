@@ -140,6 +140,27 @@ authenticated state.`,
 				// Section 3: BAD or NO, depending upon the implementation.
 				s.Cmd("NO|BAD", "LOGIN", wire.Astring(u.Name), wire.Secret(u.Password))
 			},
+		}, {
+			Name:  "login-selected-state-refused",
+			Title: "LOGIN is refused in the selected state and the mailbox stays selected",
+			Level: conformance.Must,
+			Sentence: `Once authenticated (including as anonymous), it is not possible to re-enter not
+authenticated state.`,
+			Commands:  []string{"LOGIN", "SELECT", "FETCH"},
+			Responses: []string{"NO", "BAD", "FETCH"},
+			Faults: []fault.Fault{
+				fault.RewriteResponse("LOGIN in the selected state answered OK", "LOGIN", `^(\S+) (NO|BAD) `, "$1 OK "),
+			},
+			Run: func(t *conformance.T) {
+				mbox := t.Mailbox(0)
+				t.Append(0, mbox, labelledMessage("login-selected"))
+				s := t.Select(0, mbox)
+				u := t.User(1)
+				s.Cmd("NO|BAD", "LOGIN", wire.Astring(u.Name), wire.Secret(u.Password))
+				// The credentials changed nothing: the first user's mailbox
+				// is still selected.
+				requireFetch(t, s.Tx("OK", "FETCH 1 (UID)"), 1, "UID")
+			},
 		}},
 	}}
 }

@@ -18,6 +18,14 @@ func Sections() []conformance.Section {
 		starttls(),
 		authenticate(),
 		login(),
+		checkCommand(),
+		closeCommand(),
+		expungeCommand(),
+		searchCommand(),
+		fetch(),
+		searchResponse(),
+		expungeResponse(),
+		fetchResponse(),
 		syntax(),
 	} {
 		for _, s := range group {

@@ -149,10 +149,17 @@ type ledger struct {
 	uidByID map[idKey]imap.UID
 	// expunged UIDs observed per mailbox incarnation: never to be seen again.
 	expunged map[staticKey]struct{}
-	// uidValidity last seen per mailbox, to catch a decrease.
-	validity map[string]uint32
+	// validity holds the UIDVALIDITY last seen per mailbox, to catch a
+	// decrease (a handful of mailboxes: a slice is smaller than a map).
+	validity []mailboxValidity
 	// mismatched: messages already reported with two UIDs.
 	mismatched map[idKey]bool
+}
+
+// mailboxValidity is one mailbox's highest UIDVALIDITY seen.
+type mailboxValidity struct {
+	mailbox string
+	value   uint32
 }
 
 type idKey struct {
@@ -171,7 +178,6 @@ func (l *ledger) maps() {
 	if l.static == nil {
 		l.static = map[staticKey]staticVal{}
 		l.uidByID = map[idKey]imap.UID{}
-		l.validity = map[string]uint32{}
 	}
 }
 
@@ -431,10 +437,17 @@ func (l *ledger) observeExpunged(mailbox string, validity uint32, uid imap.UID) 
 func (l *ledger) observeValidity(mailbox string, v uint32) []finding {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.maps()
-	old := l.validity[mailbox]
-	l.validity[mailbox] = max(old, v)
-	if old != 0 && v < old {
+	i := 0
+	for i < len(l.validity) && l.validity[i].mailbox != mailbox {
+		i++
+	}
+	if i == len(l.validity) {
+		l.validity = append(l.validity, mailboxValidity{mailbox: mailbox, value: v})
+		return nil
+	}
+	old := l.validity[i].value
+	l.validity[i].value = max(old, v)
+	if v < old {
 		return []finding{{check: checkUIDValidity, mailbox: mailbox, message: "UIDVALIDITY went down (RFC 3501 section 2.3.1.1)",
 			expected: fmt.Sprintf(">= %d", old), actual: fmt.Sprint(v)}}
 	}

@@ -255,7 +255,7 @@ func uidSeq(uids []uint32) string {
 // untagged responses before it and the tagged response itself.
 func rewriteNth(name, command string, n int, pattern, repl string) fault.Fault {
 	re := regexp.MustCompile(pattern)
-	key := "completions of " + command
+	key := name + ": completions of " + command
 	return fault.Fault{Name: name, Response: func(s *fault.State, raw []byte) ([]byte, fault.Action) {
 		if !strings.EqualFold(s.Command, command) {
 			return raw, fault.Forward

@@ -26,6 +26,7 @@ func Sections() []conformance.Section {
 		searchResponse(),
 		expungeResponse(),
 		fetchResponse(),
+		multiSession(),
 		syntax(),
 	} {
 		for _, s := range group {

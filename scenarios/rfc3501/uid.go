@@ -344,6 +344,23 @@ func uidCommand() []conformance.Section {
 				expectSearch(t, b.s, fmt.Sprintf("UID SEARCH UID %d:*", b.uids[2]+1000), b.uids[2])
 			},
 		}, {
+			Name:      "uid-search-unknown-charset-badcharset",
+			Title:     "UID SEARCH with an unsupported charset is a NO with BADCHARSET, as SEARCH is",
+			Level:     conformance.Should,
+			Sentence:  "The interpretation of the arguments is the same as with SEARCH;\nThis response SHOULD contain the BADCHARSET response code, which MAY list\nthe [CHARSET]s supported by the server.",
+			Commands:  []string{"UID", "SEARCH"},
+			Responses: []string{"NO"},
+			Codes:     []string{"BADCHARSET"},
+			Faults: []fault.Fault{
+				fault.RewriteResponse("BADCHARSET left out", "UID", `^(\S+) NO \[[^\]]*\] `, "$1 NO "),
+				fault.RewriteResponse("unknown charset answered BAD", "UID", `^(\S+) NO `, "$1 BAD "),
+			},
+			Run: func(t *conformance.T) {
+				b := uidGapped(t)
+				r := b.s.Tx("NO", "UID SEARCH CHARSET X-IMAPGAUGE-UNKNOWN ALL")
+				t.Expect(r).To(conformance.HaveCode("BADCHARSET"))
+			},
+		}, {
 			Name:      "uid-unknown-command-bad",
 			Title:     "UID with a command other than COPY, FETCH, SEARCH or STORE is a BAD",
 			Level:     conformance.Must,

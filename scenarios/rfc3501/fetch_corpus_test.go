@@ -3,6 +3,7 @@ package rfc3501
 import (
 	"bytes"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -215,5 +216,43 @@ func TestParseGoldenErrors(t *testing.T) {
 		if _, err := parseGolden([]byte(doc)); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
+	}
+}
+
+// TestPartNumbers checks that the golden and the parsed structure number
+// parts alike, by the rules of RFC 3501 section 6.4.5, and that a base64
+// size check names the part that is wrong.
+func TestPartNumbers(t *testing.T) {
+	g, err := loadGolden("nested")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wants := map[string]*goldenBody{}
+	numberGolden(g.Body, "", wants)
+	var numbers []string
+	for n := range wants {
+		numbers = append(numbers, n)
+	}
+	slices.Sort(numbers)
+	if want := []string{"1", "2", "3", "3.1", "3.2", "4.1", "4.2", "4.2.1", "4.2.2.1", "4.2.2.2"}; !slices.Equal(numbers, want) {
+		t.Errorf("golden part numbers %v, want %v", numbers, want)
+	}
+	r := parseFetch(t, "* 1 FETCH (BODYSTRUCTURE (("+
+		`"TEXT" "PLAIN" NIL NIL NIL "7BIT" 1 0)("APPLICATION" "OCTET-STREAM" NIL NIL NIL "BASE64" 24)`+
+		`("MESSAGE" "RFC822" NIL NIL NIL "7BIT" 402 (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL) `+
+		`(("TEXT" "PLAIN" NIL NIL NIL "7BIT" 9 0)("APPLICATION" "OCTET-STREAM" NIL NIL NIL "BASE64" 24) "MIXED") 16)`+
+		`(("IMAGE" "GIF" NIL NIL NIL "BASE64" 55)("MESSAGE" "RFC822" NIL NIL NIL "7BIT" 540 (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL) `+
+		`("TEXT" "PLAIN" NIL NIL NIL "7BIT" 11 0) 25) "MIXED") "MIXED"))`+"\r\n")
+	gots := map[string]*grammar.BodyStructure{}
+	numberBody(r.Fetch.BodyStructure, "", gots)
+	for _, n := range []string{"2", "3.2", "4.1", "4.2", "4.2.1"} {
+		if gots[n] == nil {
+			t.Errorf("no part %s in the parsed structure", n)
+		}
+	}
+	var c comparer
+	base64Sizes(&c, g.Body, r.Fetch.BodyStructure)
+	if len(c.diffs) != 1 || c.diffs[0].Field != "part 4.1 size" {
+		t.Errorf("base64 sizes: %v, want one difference in part 4.1 size", c.diffs)
 	}
 }

@@ -394,12 +394,10 @@ structure, and message texts ... must never change.`,
 				requireFetch(t, r, 1, "UID")
 			},
 		}, {
-			Name:  "uid-fetch-beyond-32-bits-bad",
-			Title: "UID FETCH 4294967296 is a syntax error: a UID is a 32-bit number",
-			Level: conformance.Should,
-			Sentence: `Any client command with a protocol syntax error, including (but not limited to) missing or
-extraneous spaces or arguments, SHOULD be rejected, and the client given a BAD server completion
-response.`,
+			Name:      "uid-fetch-beyond-32-bits-bad",
+			Title:     "UID FETCH 4294967296 is a syntax error: a UID is a 32-bit number",
+			Level:     conformance.Should,
+			Sentence:  shortSyntaxSentence + "\n" + `nz-number = digit-nz *DIGIT ; Non-zero unsigned 32-bit integer (0 < n < 4,294,967,296)`,
 			Commands:  []string{"UID", "FETCH"},
 			Responses: []string{"BAD"},
 			Faults: []fault.Fault{

@@ -10,8 +10,10 @@ const Suite = "rfc3501"
 func Sections() []conformance.Section {
 	var out []conformance.Section
 	for _, group := range [][]conformance.Section{
+		strictSyntax(),
 		attributes(),
 		states(),
+		dataFormats(),
 		capability(),
 		noop(),
 		logout(),

@@ -42,7 +42,7 @@ func syntax() []conformance.Section {
 	return []conformance.Section{{
 		Number: "9",
 		Title:  "Formal Syntax",
-		Cases: []conformance.Case{{
+		Cases: append([]conformance.Case{{
 			Name:      "list-responses-well-formed",
 			Title:     "LIST responses follow mailbox-list",
 			Level:     conformance.Must,
@@ -124,6 +124,6 @@ func syntax() []conformance.Section {
 				s.Tx("OK", "SEARCH ALL").One("SEARCH")
 				s.Tx("OK", "UID SEARCH FLAGGED").One("SEARCH")
 			},
-		}},
+		}}, tokenCases()...),
 	}}
 }

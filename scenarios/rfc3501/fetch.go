@@ -113,7 +113,7 @@ func seenCase(c conformance.Case, command string, setsSeen bool) conformance.Cas
 	c.Responses = []string{"FETCH"}
 	c.Run = func(t *conformance.T) {
 		s := corpusSession(t, "simple")
-		expectSeen(t, s, 1, false, "a message appended without flags is not \\Seen")
+		t.Setup(func() { expectSeen(t, s, 1, false, "a message appended without flags is not \\Seen") })
 		s.Tx("OK", command)
 		why := command + " did not set \\Seen"
 		if !setsSeen {
@@ -239,7 +239,7 @@ fetch = "FETCH" SP sequence-set SP ("ALL" / "FULL" / "FAST" / fetch-att / "(" fe
 				Level: conformance.Must,
 				Sentence: `FLAGS
    The flags that are set for this message.`,
-				Commands:  []string{"FETCH"},
+				Commands:  []string{"FETCH", "STORE"},
 				Responses: []string{"FETCH"},
 				Faults: []fault.Fault{
 					mutateFetch(`\Draft left out of FLAGS`, func(_ uint32, f *grammar.FetchData) bool {
@@ -249,9 +249,10 @@ fetch = "FETCH" SP sequence-set SP ("ALL" / "FULL" / "FAST" / fetch-att / "(" fe
 					}),
 				},
 				Run: func(t *conformance.T) {
-					mailbox := t.Mailbox(0)
-					t.Append(0, mailbox, message(t, "simple"), `\Flagged`, `\Draft`)
-					s := t.Select(0, mailbox)
+					s := corpusSession(t, "simple")
+					// STORE with .SILENT sends no FETCH: the flags are
+					// learned from FETCH FLAGS alone.
+					t.Setup(func() { s.Tx("OK", `STORE 1 +FLAGS.SILENT (\Flagged \Draft)`) })
 					flags := flagsOf(t, s, 1)
 					for _, want := range []string{`\Flagged`, `\Draft`} {
 						if !hasFlag(flags, want) {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"sort"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -115,19 +114,10 @@ func (d *device) followUp(ctx context.Context, q queued) error {
 // leaves any.
 func (d *device) pick(rng *rand.Rand, prefer func(*cached) bool) (imap.UID, *cached) {
 	c := d.mailbox("INBOX")
-	ids := d.u.ledger.candidates("INBOX", c.msgs)
-	if len(ids) == 0 {
+	uids := d.u.ledger.candidates("INBOX", c.msgs)
+	if len(uids) == 0 {
 		return 0, nil
 	}
-	byID := make(map[string]imap.UID, len(c.msgs))
-	for uid, m := range c.msgs {
-		byID[m.id] = uid
-	}
-	var uids []imap.UID
-	for _, id := range ids {
-		uids = append(uids, byID[id])
-	}
-	sort.Slice(uids, func(i, j int) bool { return uids[i] < uids[j] })
 	if prefer != nil {
 		var narrowed []imap.UID
 		for _, uid := range uids {

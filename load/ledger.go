@@ -2,7 +2,7 @@ package load
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -96,6 +96,10 @@ type ledgerMsg struct {
 	// devices that saw the current version; lagDone once recorded.
 	observed uint64
 	lagDone  bool
+	// mark and markFlags: the message was in the view being verified
+	// (ledger.epoch), with these flags.
+	mark      uint32
+	markFlags uint8
 	// reported holds the checks already reported for this message: one
 	// lost message is one violation, however many devices miss it.
 	reported uint8
@@ -152,6 +156,8 @@ type ledger struct {
 	// validity holds the UIDVALIDITY last seen per mailbox, to catch a
 	// decrease (a handful of mailboxes: a slice is smaller than a map).
 	validity []mailboxValidity
+	// epoch numbers the verifications (see ledgerMsg.mark).
+	epoch uint32
 	// mismatched: messages already reported with two UIDs.
 	mismatched map[idKey]bool
 }
@@ -315,20 +321,21 @@ func (l *ledger) moved(id, dest string, at time.Time) {
 	l.mu.Unlock()
 }
 
-// candidate returns the message ids in mailbox that an action may pick: known
-// to the ledger, present, not in flight, and present in the device's view.
-func (l *ledger) candidates(mailbox string, view map[imap.UID]*cached) []string {
+// candidates returns the UIDs in a device's view of mailbox that an action
+// may pick, ascending: generated messages the ledger knows there, not in
+// flight, not untracked.
+func (l *ledger) candidates(mailbox string, view map[imap.UID]*cached) []imap.UID {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	var ids []string
-	for _, c := range view {
+	var uids []imap.UID
+	for uid, c := range view {
 		m := l.msgs[c.id]
 		if m != nil && !m.untracked && m.inflight == 0 && m.mailbox == mailbox {
-			ids = append(ids, c.id)
+			uids = append(uids, uid)
 		}
 	}
-	sort.Strings(ids)
-	return ids
+	slices.Sort(uids)
+	return uids
 }
 
 // expectedFlags returns the flags the ledger expects for id, when known.
@@ -490,15 +497,19 @@ func (l *ledger) verify(dev *device, v *syncView, now time.Time, grace time.Dura
 	defer l.mu.Unlock()
 	var out []finding
 	bit := uint64(1) << uint(dev.index)
-	seen := make(map[string]uint8, len(v.msgs))
+	// Mark the generated messages the view shows (no map per call: this
+	// runs after every synchronisation).
+	l.epoch++
 	for _, c := range v.msgs {
-		seen[c.id] = c.flags
+		if m := l.msgs[c.id]; m != nil {
+			m.mark, m.markFlags = l.epoch, c.flags
+		}
 	}
 	for id, m := range l.msgs {
 		if m.untracked {
 			continue
 		}
-		f, present := seen[id]
+		f, present := m.markFlags, m.mark == l.epoch
 		switch {
 		case m.mailbox == v.mailbox:
 			if m.inflight > 0 || !m.placedAt.Before(v.started) {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 	"time"
 )
 
@@ -102,23 +103,51 @@ func buildMessage(rng *rand.Rand, id, to, subject, inReplyTo string, size int64,
 	return &generated{id: id, raw: raw, hash: contentHash(raw), date: date}
 }
 
-// prose writes about n bytes of words in lines under 78 characters.
-func prose(b *bytes.Buffer, rng *rand.Rand, n int) {
-	line := 0
-	for written := 0; written < n; {
-		w := words[rng.IntN(len(words))]
-		if line+len(w)+1 > 72 {
-			b.WriteString("\r\n")
-			written += 2
-			line = 0
-		} else if line > 0 {
-			b.WriteByte(' ')
-			written++
-			line++
+// corpus is prose built once from words, in CRLF lines under 78
+// characters; lineStarts indexes its lines. Message bodies are cut from it:
+// drawing every word anew made generating mail a visible share of the
+// generator's CPU.
+var (
+	corpusOnce sync.Once
+	corpus     []byte
+	lineStarts []int
+)
+
+func buildCorpus() {
+	rng := rand.New(rand.NewPCG(0x1dea, 0x5eed))
+	var b bytes.Buffer
+	for b.Len() < 256<<10 {
+		lineStarts = append(lineStarts, b.Len())
+		line := 0
+		for line < 60+rng.IntN(12) {
+			if line > 0 {
+				b.WriteByte(' ')
+				line++
+			}
+			w := words[rng.IntN(len(words))]
+			b.WriteString(w)
+			line += len(w)
 		}
-		b.WriteString(w)
-		written += len(w)
-		line += len(w)
+		b.WriteString("\r\n")
+	}
+	corpus = b.Bytes()
+}
+
+// prose writes about n bytes of whole lines of the corpus, starting at a line
+// drawn from rng.
+func prose(b *bytes.Buffer, rng *rand.Rand, n int) {
+	corpusOnce.Do(buildCorpus)
+	for n > 0 {
+		start := lineStarts[rng.IntN(len(lineStarts))]
+		end := min(start+n, len(corpus))
+		// End on a line boundary so that no bare CR or LF is written.
+		if i := bytes.LastIndex(corpus[start:end], []byte("\r\n")); i >= 0 {
+			end = start + i + 2
+		} else {
+			end = start + bytes.Index(corpus[start:], []byte("\r\n")) + 2
+		}
+		b.Write(corpus[start:end])
+		n -= end - start
 	}
 }
 

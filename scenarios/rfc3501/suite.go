@@ -12,6 +12,7 @@ func Sections() []conformance.Section {
 	for _, group := range [][]conformance.Section{
 		strictSyntax(),
 		attributes(),
+		mailboxNames(),
 		states(),
 		dataFormats(),
 		capability(),

@@ -202,6 +202,7 @@ func searchDateCases() []conformance.Case {
 	internal := func(keys []string, dates ...string) func(t *conformance.T) {
 		return func(t *conformance.T) {
 			b := seedAndSelect(t, searchCorpus...)
+			b.requireDates()
 			checkDateKeys(t, b.s, keys, dates, corpusDates())
 		}
 	}
@@ -230,6 +231,9 @@ func searchDateCases() []conformance.Case {
 				dated = append(dated, datedMessage{seq: uint32(i + 1), at: at})
 			}
 			b := seedAndSelect(t, msgs...)
+			if !header {
+				b.requireDates()
+			}
 			checkDateKeys(t, b.s, keys, zoneDates, dated)
 		}
 	}
@@ -259,6 +263,7 @@ func searchDateCases() []conformance.Case {
 			"date = date-text / DQUOTE date-text DQUOTE\ndate-day = 1*2DIGIT\ndate-text = date-day \"-\" date-month \"-\" date-year",
 			func(t *conformance.T) {
 				b := seedAndSelect(t, searchCorpus...)
+				b.requireDates()
 				for _, form := range []string{"5-Mar-2021", "05-Mar-2021", `"5-Mar-2021"`, "05-MAR-2021"} {
 					// Messages 2 to 5 were received on 5 March or later
 					// in any time zone, message 1 on 2 March at the

@@ -213,12 +213,16 @@ func copyCommand() []conformance.Section {
 				fault.Chain("copies not \\Recent",
 					inMailbox("", copyDestination, "FETCH", `\\Recent ?`, ""),
 					inMailbox("", copyDestination, "FETCH", ` \)`, ")")),
+				inMailbox("RECENT counts no copy", copyDestination, "SELECT", `^\* 3 RECENT`, "* 0 RECENT"),
 			},
 			Run: func(t *conformance.T) {
 				b, dest := copySetup(t, flaggedMessages()...)
 				b.s.Cmd("OK", "COPY", wire.Atom("1:3"), wire.Astring(dest))
 				s := t.Login(0)
 				r := s.Cmd("OK", "SELECT", wire.Astring(dest))
+				if rs := r.All("RECENT"); len(rs) == 0 || rs[len(rs)-1].Number != 3 {
+					t.Mismatch([]string{"* 3 RECENT"}, showUntagged(r), "SELECT of the destination holding 3 copies")
+				}
 				for i, m := range readMessages(t, s, lastExists(r)) {
 					if !flagListed(m.flags, `\Recent`) {
 						t.Mismatch([]string{"\\Recent among the flags"}, flagListText(m.flags), "flags of copy %d in the first session to select the destination", i+1)

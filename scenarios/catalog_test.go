@@ -15,7 +15,8 @@ const catalogFile = "catalog.yaml"
 
 // TestCatalog keeps the checked-in catalog in sync with the suites: every
 // case, with its ID, section, level, sentence and negative controls, and
-// no ID twice. Run with -update after adding or changing cases.
+// no ID twice; and the README's table of cases per section in sync with
+// the catalog. Run with -update after adding or changing cases.
 func TestCatalog(t *testing.T) {
 	cases := allCases(t)
 	want, err := conformance.Catalog(cases)
@@ -40,5 +41,10 @@ func TestCatalog(t *testing.T) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s is out of date with the suites: run go test ./scenarios -run TestCatalog -update and review the diff", catalogFile)
+	}
+	// The README's table of cases per section comes from the same
+	// catalog and is rewritten with it.
+	if err := checkReadmeTable(entries, cases); err != nil {
+		t.Error(err)
 	}
 }

@@ -539,6 +539,25 @@ func searchStringCases() []conformance.Case {
 			"HEADER <field-name> <string>\nMessages that have a header with the specified field-name (as defined in [RFC-2822])\nand that contains the specified string in the text of the header (what comes after the colon).",
 			"HEADER Subject example", nil,
 			onSearchLine("HEADER read as TEXT", "HEADER Subject", "TEXT")),
+		{
+			Name:      "search-folded-header-unfolded",
+			Title:     "SEARCH SUBJECT and HEADER match a folded field as unfolded",
+			Level:     conformance.Must,
+			Sentence:  "SUBJECT <string>\nMessages that contain the specified string in the envelope\nstructure's SUBJECT field.  (RFC 2822 section 2.2.3: unfolding removes each CRLF before WSP)",
+			Commands:  []string{"SEARCH"},
+			Responses: []string{"SEARCH"},
+			Faults: []fault.Fault{
+				onSearchLine("field searched without unfolding", `"Quarterly report"`, `"Quarterly  report"`),
+				onSearchLine("folding removed with its space", `"part second"`, `"partsecond"`),
+			},
+			Run: func(t *conformance.T) {
+				b := seedAndSelect(t, seedMessage{text: buildMessage("Folded fields.\n",
+					"From: alice@example.org", "Subject: Quarterly\r\n report", "X-Note: first part\r\n second part")},
+					numberedMessages(1)[0])
+				expectSearch(t, b.s, `SEARCH SUBJECT "Quarterly report"`, 1)
+				expectSearch(t, b.s, `SEARCH HEADER X-Note "part second"`, 1)
+			},
+		},
 		searchCase("search-quoted-string-with-space", "A quoted search string may hold spaces",
 			"string = quoted / literal\nquoted = DQUOTE *QUOTED-CHAR DQUOTE", `SUBJECT "Re: Quarterly"`, []uint32{2},
 			onSearchLine("quoted string read from its last word", `"Re: Quarterly"`, `"Quarterly"`), searchAddsOne(1)),

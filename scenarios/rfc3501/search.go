@@ -475,6 +475,19 @@ func searchCombinationCases() []conformance.Case {
 			},
 		},
 		{
+			Name:      "search-keyword-system-flag-bad",
+			Title:     "SEARCH KEYWORD \\Seen is a syntax error: a keyword does not begin with \\",
+			Level:     conformance.Should,
+			Sentence:  "search-key = ... \"KEYWORD\" SP flag-keyword ...    flag-keyword = atom\nServers SHOULD enforce the syntax outlined in this specification strictly.  Any client\ncommand with a protocol syntax error ... SHOULD be rejected, and the client given a BAD",
+			Commands:  []string{"SEARCH"},
+			Responses: []string{"BAD"},
+			Faults:    []fault.Fault{fault.RewriteResponse("system flag accepted as a keyword", "SEARCH", `^(\S+) BAD .*\r\n$`, "* SEARCH\r\n$1 OK SEARCH completed\r\n")},
+			Run: func(t *conformance.T) {
+				b := seedAndSelect(t, numberedMessages(1)...)
+				b.s.Tx("BAD", `SEARCH KEYWORD \Seen`)
+			},
+		},
+		{
 			Name:      "search-missing-argument-bad",
 			Title:     "SEARCH FROM without its string is a BAD",
 			Level:     conformance.Must,

@@ -230,3 +230,38 @@ func TestProbeErrors(t *testing.T) {
 		t.Fatalf("closed port: %v", err)
 	}
 }
+
+// TestMailboxFixture checks T.Mailbox against servers that answer CREATE
+// oddly: a NO for a mailbox that was created anyway (Dovecot under
+// concurrent LIST) leaves a usable fixture; a real refusal is an ERROR.
+func TestMailboxFixture(t *testing.T) {
+	f := startFake(t)
+	c := Case{Name: "mailbox", Level: Must, Sentence: "s", Run: func(t *T) {
+		t.Mailbox(0)
+	}}
+	cases, err := Flatten(Section{Suite: "engine", Number: "1", Cases: []Case{c}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		runID   string
+		outcome reports.Outcome
+		message string
+	}{
+		{"plain", reports.Pass, ""},
+		{"racy", reports.Pass, ""},
+		{"refused", reports.Error, "setup failed"},
+	} {
+		env := f.env(t)
+		env.RunID = tc.runID
+		rc := RunCase(context.Background(), env, &cases[0])
+		if rc.Outcome != tc.outcome || !strings.Contains(rc.Message, tc.message) {
+			t.Errorf("CREATE of imapgauge-%s-...: %s %q, want %s with %q", tc.runID, rc.Outcome, rc.Message, tc.outcome, tc.message)
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.boxes) != 0 {
+		t.Errorf("mailboxes left behind: %v", f.boxes)
+	}
+}

@@ -21,6 +21,11 @@ import (
 //	X-DROP      closes the connection without a word
 //	X-HANG      never answers
 //
+// CREATE, LIST "" name and DELETE keep a set of mailboxes. CREATE of a name
+// containing "-racy-" creates the mailbox but answers NO [ALREADYEXISTS],
+// as Dovecot 2.3 does when another session lists the mailboxes meanwhile;
+// CREATE of a name containing "-refused-" answers NO and creates nothing.
+//
 // It shares nothing with the reference server: the engine's tests must not
 // depend on it.
 type fakeServer struct {
@@ -30,6 +35,7 @@ type fakeServer struct {
 	wg       sync.WaitGroup
 	mu       sync.Mutex
 	conns    map[net.Conn]bool
+	boxes    map[string]bool
 }
 
 func startFake(t *testing.T) *fakeServer {
@@ -43,6 +49,7 @@ func startFake(t *testing.T) *fakeServer {
 		users:    map[string]string{"fake-one": "pw-one-secret", "fake-two": "pw-two-secret"},
 		greeting: "* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] fake ready\r\n",
 		conns:    map[net.Conn]bool{},
+		boxes:    map[string]bool{},
 	}
 	f.wg.Add(1)
 	go f.accept()
@@ -125,6 +132,8 @@ func (f *fakeServer) serve(c net.Conn) {
 		case "LOGOUT":
 			write("* BYE bye\r\n" + tag + " OK done\r\n")
 			return
+		case "CREATE", "DELETE", "LIST":
+			write(f.mailboxCommand(tag, name, fields[2:]))
 		case "X-ECHO":
 			// Repeats the command line, as some servers do in error texts.
 			write(tag + " BAD you said: " + strings.TrimRight(line, "\r\n") + "\r\n")
@@ -146,4 +155,31 @@ func (f *fakeServer) serve(c net.Conn) {
 			write(tag + " BAD unknown command\r\n")
 		}
 	}
+}
+
+// mailboxCommand answers CREATE, DELETE and LIST "" name.
+func (f *fakeServer) mailboxCommand(tag, name string, args []string) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(args) == 0 {
+		return tag + " BAD missing mailbox\r\n"
+	}
+	mbox := args[len(args)-1]
+	switch {
+	case name == "LIST":
+		if f.boxes[mbox] {
+			return "* LIST () \"/\" " + mbox + "\r\n" + tag + " OK done\r\n"
+		}
+		return tag + " OK done\r\n"
+	case name == "DELETE":
+		delete(f.boxes, mbox)
+		return tag + " OK done\r\n"
+	case strings.Contains(mbox, "-refused-"):
+		return tag + " NO cannot create\r\n"
+	case strings.Contains(mbox, "-racy-"):
+		f.boxes[mbox] = true
+		return tag + " NO [ALREADYEXISTS] Mailbox already exists\r\n"
+	}
+	f.boxes[mbox] = true
+	return tag + " OK done\r\n"
 }

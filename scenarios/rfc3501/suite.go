@@ -21,6 +21,7 @@ func Sections() []conformance.Section {
 		starttls(),
 		authenticate(),
 		login(),
+		authenticatedState(),
 		checkCommand(),
 		closeCommand(),
 		expungeCommand(),

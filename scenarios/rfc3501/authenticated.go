@@ -1,0 +1,18 @@
+package rfc3501
+
+import "github.com/imapgauge/imapgauge/conformance"
+
+// authenticatedState returns the sections of RFC 3501 section 6.3, the
+// commands of the authenticated state, in RFC order.
+func authenticatedState() []conformance.Section {
+	var out []conformance.Section
+	for _, group := range [][]conformance.Section{
+		openCommands(),
+		createCommand(),
+		deleteCommand(),
+		renameCommand(),
+	} {
+		out = append(out, group...)
+	}
+	return out
+}

@@ -231,13 +231,13 @@ func TestProbeErrors(t *testing.T) {
 	}
 }
 
-// TestMailboxFixture checks T.Mailbox against servers that answer CREATE
+// TestMailboxFixture checks T.Mailbox and T.NamedMailbox against servers that answer CREATE
 // oddly: a NO for a mailbox that was created anyway (Dovecot under
 // concurrent LIST) leaves a usable fixture; a real refusal is an ERROR.
 func TestMailboxFixture(t *testing.T) {
 	f := startFake(t)
 	c := Case{Name: "mailbox", Level: Must, Sentence: "s", Run: func(t *T) {
-		t.Mailbox(0)
+		t.NamedMailbox(0, t.Mailbox(0)+"/child")
 	}}
 	cases, err := Flatten(Section{Suite: "engine", Number: "1", Cases: []Case{c}})
 	if err != nil {

@@ -190,6 +190,25 @@ func (t *T) Mailbox(user int) string {
 	return name
 }
 
+// NamedMailbox creates name for user i as a fixture and deletes it when
+// the case ends, before the mailboxes created earlier: an inferior of a
+// private mailbox (t.Mailbox(0)+"/child"), or a sibling with a name the
+// case needs. The name must be unique to this execution of the case, as
+// names built from t.Mailbox are.
+func (t *T) NamedMailbox(user int, name string) string {
+	t.Setup(func() {
+		s := t.login(user, "setup")
+		s.createUnique(name)
+		s.logoutQuietly()
+	})
+	t.Cleanup(func() {
+		s := t.login(user, "cleanup")
+		s.Cmd("OK|NO", "DELETE", wire.Astring(name))
+		s.logoutQuietly()
+	})
+	return name
+}
+
 // createUnique creates name, a mailbox name unique to this execution of the
 // case (RFC 3501 section 6.3.3). Some servers answer NO to a CREATE they
 // carried out: Dovecot 2.3 says [ALREADYEXISTS] when another session of the

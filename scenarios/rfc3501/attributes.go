@@ -331,7 +331,7 @@ or any subsequent mailbox with the same name forever.`,
 				a.Logout()
 				b := t.Login(0)
 				b.Cmd("OK", "DELETE", wire.Astring(mbox))
-				b.Cmd("OK", "CREATE", wire.Astring(mbox))
+				t.NamedMailbox(0, mbox)
 				b.Cmd("OK", "APPEND", wire.Astring(mbox), wire.Literal(labelledMessage("incarnation-2")))
 				c := t.Login(0)
 				v2 := requireCode(t, c.Cmd("OK", "SELECT", wire.Astring(mbox)), "UIDVALIDITY")

@@ -66,10 +66,8 @@ separator character is used for all levels of hierarchy within a single name.`,
 				parent := t.Mailbox(0)
 				s := t.Login(0)
 				d := hierarchyDelimiter(t, s)
-				child := extraMailbox(t, 0, parent+d+"level-a")
-				grandchild := extraMailbox(t, 0, child+d+"level-b")
-				s.Cmd("OK", "CREATE", wire.Astring(child))
-				s.Cmd("OK", "CREATE", wire.Astring(grandchild))
+				child := t.NamedMailbox(0, parent+d+"level-a")
+				grandchild := t.NamedMailbox(0, child+d+"level-b")
 				r := s.Cmd("OK", "LIST", wire.Quoted(""), wire.Astring(parent+"*"))
 				found := 0
 				for _, u := range r.All("LIST") {
@@ -177,9 +175,8 @@ case-insensitive or case-folded.`
 			fault.RewriteResponse("modified BASE64 case-folded", "LIST", `&ZeVnLIqe-`, "&ZEVNLIQE-"),
 		},
 		Run: func(t *conformance.T) {
-			name := extraMailbox(t, 0, t.Mailbox(0)+"-&ZeVnLIqe-")
+			name := t.NamedMailbox(0, t.Mailbox(0)+"-&ZeVnLIqe-")
 			s := t.Login(0)
-			s.Cmd("OK", "CREATE", wire.Astring(name))
 			r := s.Cmd("OK", "LIST", wire.Quoted(""), wire.Astring(name))
 			if names, _ := listedNames(r, "LIST"); len(names) != 1 || names[0] != name {
 				t.Mismatch([]string{"one LIST response for " + name}, describeUntagged(r), "%s", r.Command)
@@ -197,9 +194,8 @@ case-insensitive or case-folded.`
 		},
 		Run: func(t *conformance.T) {
 			base := t.Mailbox(0)
-			name := extraMailbox(t, 0, base+"-&ZeVnLIqe-")
+			name := t.NamedMailbox(0, base+"-&ZeVnLIqe-")
 			s := t.Login(0)
-			s.Cmd("OK", "CREATE", wire.Astring(name))
 			// &ZEVNLIQE- is valid modified UTF-7 too: 摅䴬萄, not 日本語.
 			r := s.Cmd("NO|OK", "STATUS", wire.Astring(base+"-&ZEVNLIQE-"), listOf("MESSAGES"))
 			if r.Status() == "OK" {
@@ -219,9 +215,8 @@ case-insensitive or case-folded.`
 			fault.RewriteResponse(`"&-" listed as "+AMA-"`, "LIST", `-a&-b`, "-a+ACY-b"),
 		},
 		Run: func(t *conformance.T) {
-			name := extraMailbox(t, 0, t.Mailbox(0)+"-a&-b")
+			name := t.NamedMailbox(0, t.Mailbox(0)+"-a&-b")
 			s := t.Login(0)
-			s.Cmd("OK", "CREATE", wire.Astring(name))
 			r := s.Cmd("OK", "LIST", wire.Quoted(""), wire.Astring(name))
 			if names, _ := listedNames(r, "LIST"); len(names) != 1 || names[0] != name {
 				t.Mismatch([]string{"one LIST response for " + name}, describeUntagged(r), "%s", r.Command)

@@ -151,6 +151,28 @@ authenticated state.`,
 				t.Expect(r).To(conformance.HaveStatus("NO", "BAD"))
 			},
 		}, {
+			Name:      "authenticate-capability-code-lists-imap4rev1",
+			Title:     "A CAPABILITY code in the OK of AUTHENTICATE lists IMAP4rev1",
+			Level:     conformance.Must,
+			Sentence:  `capability-data  = "CAPABILITY" *(SP capability) SP "IMAP4rev1" *(SP capability)`,
+			Commands:  []string{"AUTHENTICATE"},
+			Responses: []string{"OK"},
+			Codes:     []string{"CAPABILITY"},
+			Needs:     []string{"AUTH=PLAIN"},
+			Faults: []fault.Fault{
+				fault.RewriteResponse("AUTHENTICATE capabilities without IMAP4rev1", "AUTHENTICATE", `(?i)^(\S+ OK \[CAPABILITY[^\]]*) IMAP4rev1`, "$1 IMAP4"),
+			},
+			Run: func(t *conformance.T) {
+				s := t.Dial()
+				s.Require("AUTH=PLAIN")
+				u := t.User(0)
+				r := s.Authenticate(sasl.NewPlainClient("", u.Name, u.Password), "OK")
+				if r.Code() == nil || r.Code().Name != "CAPABILITY" {
+					t.Skipf("the OK of AUTHENTICATE carries no CAPABILITY response code")
+				}
+				t.Expect(r.Tagged).To(conformance.HaveCapability("IMAP4rev1"))
+			},
+		}, {
 			Name:  "authenticate-selected-state-refused",
 			Title: "AUTHENTICATE is refused in the selected state and the mailbox stays selected",
 			Level: conformance.Must,

@@ -141,6 +141,24 @@ authenticated state.`,
 				s.Cmd("NO|BAD", "LOGIN", wire.Astring(u.Name), wire.Secret(u.Password))
 			},
 		}, {
+			Name:      "login-capability-code-lists-imap4rev1",
+			Title:     "A CAPABILITY code in the OK of LOGIN lists IMAP4rev1",
+			Level:     conformance.Must,
+			Sentence:  `capability-data  = "CAPABILITY" *(SP capability) SP "IMAP4rev1" *(SP capability)`,
+			Commands:  []string{"LOGIN"},
+			Responses: []string{"OK"},
+			Codes:     []string{"CAPABILITY"},
+			Faults: []fault.Fault{
+				fault.RewriteResponse("LOGIN capabilities without IMAP4rev1", "LOGIN", `(?i)^(\S+ OK \[CAPABILITY[^\]]*) IMAP4rev1`, "$1 IMAP4"),
+			},
+			Run: func(t *conformance.T) {
+				r := t.Dial().Login(t.User(0))
+				if r.Code() == nil || r.Code().Name != "CAPABILITY" {
+					t.Skipf("the OK of LOGIN carries no CAPABILITY response code")
+				}
+				t.Expect(r.Tagged).To(conformance.HaveCapability("IMAP4rev1"))
+			},
+		}, {
 			Name:  "login-selected-state-refused",
 			Title: "LOGIN is refused in the selected state and the mailbox stays selected",
 			Level: conformance.Must,

@@ -1,8 +1,11 @@
 package rfc3501
 
 import (
+	"strings"
+
 	"github.com/imapgauge/imapgauge/conformance"
 	"github.com/imapgauge/imapgauge/conformance/fault"
+	"github.com/imapgauge/imapgauge/conformance/wire"
 )
 
 // states checks RFC 3501 section 3: the greeting identifies the initial
@@ -30,7 +33,7 @@ func states() []conformance.Section {
 			Title:     "A CAPABILITY code in the greeting lists IMAP4rev1",
 			Level:     conformance.Must,
 			Sentence:  `capability-data  = "CAPABILITY" *(SP capability) SP "IMAP4rev1" *(SP capability)`,
-			Responses: []string{"OK"},
+			Responses: []string{"OK", "PREAUTH"},
 			Codes:     []string{"CAPABILITY"},
 			Faults: []fault.Fault{
 				fault.ReplaceGreeting("greeting capabilities without IMAP4rev1", "* OK [CAPABILITY IMAP4 AUTH=PLAIN] ready\r\n"),
@@ -41,6 +44,42 @@ func states() []conformance.Section {
 					t.Skipf("the greeting carries no CAPABILITY response code")
 				}
 				t.Expect(s.Greeting).To(conformance.HaveCapability("IMAP4rev1"))
+			},
+		}, {
+			Name:  "greeting-announces-the-initial-state",
+			Title: "After an OK greeting LOGIN is needed, after PREAUTH it is not, after BYE the server closes",
+			Level: conformance.Must,
+			Sentence: `The untagged form [of OK] is also used as one of three possible greetings at connection startup.
+It indicates that the connection is not yet authenticated and that a LOGIN command is needed.` + "\n" +
+				`[PREAUTH] indicates that the connection has already been authenticated by external means; thus no LOGIN command is needed.`,
+			Commands:  []string{"LIST", "LOGIN"},
+			Responses: []string{"OK", "PREAUTH", "BYE", "LIST"},
+			Faults: []fault.Fault{
+				fault.ReplaceGreeting("PREAUTH greeting on a session that needs LOGIN", "* PREAUTH [CAPABILITY IMAP4rev1] ready\r\n"),
+				fault.ReplaceGreeting("BYE greeting, then the session goes on", "* BYE [CAPABILITY IMAP4rev1] busy\r\n"),
+			},
+			Run: func(t *conformance.T) {
+				s := t.Dial()
+				switch s.Greeting.Name {
+				case "OK":
+					s.Tx("NO|BAD", `LIST "" ""`).Only()
+				case "PREAUTH":
+					s.Tx("OK", `LIST "" ""`).One("LIST")
+					// Authenticated already: the state cannot go back.
+					u := t.User(0)
+					s.Cmd("NO|BAD", "LOGIN", wire.Astring(u.Name), wire.Secret(u.Password))
+				case "BYE":
+					// The server rejected the connection (section 7.1.5):
+					// nothing more may be executed.
+					tag := s.Conn.NextTag()
+					if _, err := s.Conn.WriteRaw([]byte(tag+" NOOP\r\n"), tag); err != nil {
+						return // Closed already.
+					}
+					if r, err := s.Conn.ReadResponse(); err == nil {
+						t.Mismatch([]string{"the connection closed after the BYE greeting"}, strings.TrimRight(firstLineOf(string(r.Raw)), "\r\n"),
+							"the server went on after greeting with BYE")
+					}
+				}
 			},
 		}},
 	}, {

@@ -128,6 +128,10 @@ an inappropriate state, and the server will respond with a BAD or NO`,
 		Title:  "Authenticated State",
 		Cases:  append(authenticatedRefusals(), stateChanges()...),
 	}, {
+		Number: "3.4",
+		Title:  "Logout State",
+		Cases:  logoutState(),
+	}, {
 		Number: "6",
 		Title:  "Client Commands",
 		Cases:  rejectedCommandsKeepState(),

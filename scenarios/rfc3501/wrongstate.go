@@ -1,6 +1,8 @@
 package rfc3501
 
 import (
+	"errors"
+	"io"
 	"strings"
 
 	"github.com/imapgauge/imapgauge/conformance"
@@ -282,6 +284,43 @@ selected mailbox.`
 			s.Tx("BAD", `STORE 1 *FLAGS (\Flagged)`)
 			if got := fetchFlagsOf(t, s.Tx("OK", "FETCH 1 (FLAGS)"), 1); containsFold(got, `\Flagged`) {
 				t.Mismatch([]string{`FLAGS without \Flagged`}, "FLAGS ("+strings.Join(got, " ")+")", "after a STORE rejected with BAD")
+			}
+		},
+	}}
+}
+
+// logoutState checks RFC 3501 section 3.4: after LOGOUT nothing more is
+// executed.
+func logoutState() []conformance.Case {
+	return []conformance.Case{{
+		Name:  "command-pipelined-after-logout-not-executed",
+		Title: "A command pipelined after LOGOUT is not answered: the server closes after the LOGOUT OK",
+		Level: conformance.Must,
+		Sentence: `If the client requests the logout state, the server MUST send an untagged BYE response and a
+tagged OK response to the LOGOUT command before the server closes the connection`,
+		Commands:  []string{"LOGOUT", "NOOP"},
+		Responses: []string{"BYE", "OK"},
+		Faults: []fault.Fault{
+			fault.InsertAfter("pipelined NOOP answered after LOGOUT", "", `^a2 OK `, "a3 OK NOOP completed\r\n"),
+			fault.KeepOpenAfterClose("connection kept open after LOGOUT"),
+		},
+		Run: func(t *conformance.T) {
+			s := t.Login(0)
+			logout, noop := s.Conn.NextTag(), s.Conn.NextTag()
+			s.WriteRaw(logout+" LOGOUT\r\n"+noop+" NOOP\r\n", logout)
+			r := s.WaitTag(logout, "OK")
+			if len(r.All("BYE")) == 0 {
+				t.Mismatch([]string{"untagged BYE before the tagged OK"}, describeUntagged(r), "LOGOUT completed without an untagged BYE")
+			}
+			next, err := s.Conn.ReadResponse()
+			switch {
+			case err == nil:
+				t.Mismatch([]string{"the connection closed"}, strings.TrimRight(firstLineOf(string(next.Raw)), "\r\n"),
+					"the server answered after the LOGOUT completion")
+			case wire.IsTimeout(err):
+				t.Mismatch([]string{"the connection closed"}, "the connection still open", "after LOGOUT: %v", err)
+			case !errors.Is(err, io.EOF) && !isReset(err):
+				t.Errorf("reading after LOGOUT: %v", err)
 			}
 		},
 	}}

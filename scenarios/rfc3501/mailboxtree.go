@@ -2,6 +2,7 @@ package rfc3501
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -73,17 +74,19 @@ func (m *mailboxTree) name(parts ...string) string {
 
 // create creates the mailbox named by parts below the root, creating each
 // level first so that no case relies on superior names being created for
-// it, as a fixture. It returns the name.
+// it, as a fixture. A superior that exists already (made by an earlier
+// CREATE of an inferior) may answer NO. It returns the name.
 func (m *mailboxTree) create(parts ...string) string {
 	m.t.Setup(func() {
+		if len(parts) > 1 {
+			m.hierarchical()
+		}
 		for i := range parts {
-			if i < len(parts)-1 {
-				m.hierarchical()
+			want := "OK|NO"
+			if i == len(parts)-1 {
+				want = "OK"
 			}
-			name := m.name(parts[:i+1]...)
-			if !m.exists(name) {
-				m.s.Cmd("OK", "CREATE", wire.Astring(name))
-			}
+			m.s.Cmd(want, "CREATE", wire.Astring(m.name(parts[:i+1]...)))
 		}
 	})
 	return m.name(parts...)
@@ -340,4 +343,27 @@ func okCommand(name, command, pattern string) fault.Fault {
 // responses to command: a server that reports the wrong outcome.
 func answer(name, command, from, to string) fault.Fault {
 	return fault.RewriteResponse(name, command, `^([^*+ ]\S*) `+from+` `, "$1 "+to+" ")
+}
+
+// forListMatching limits the responses fault f changes to those of LIST
+// and LSUB commands whose line matches pattern, such as the ones with a
+// given wildcard: the fixtures' own LIST commands are left alone.
+func forListMatching(pattern string, f fault.Fault) fault.Fault {
+	re := regexp.MustCompile(pattern)
+	return fault.Fault{
+		Name: f.Name,
+		Command: func(s *fault.State, line []byte) ([]byte, fault.Action) {
+			switch commandWords(string(line)) {
+			case "LIST", "LSUB":
+				s.Data["list matches"] = re.Match(line)
+			}
+			return line, fault.Forward
+		},
+		Response: func(s *fault.State, raw []byte) ([]byte, fault.Action) {
+			if on, _ := s.Data["list matches"].(bool); !on || (s.Command != "LIST" && s.Command != "LSUB") {
+				return raw, fault.Forward
+			}
+			return f.Response(s, raw)
+		},
+	}
 }

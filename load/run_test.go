@@ -27,7 +27,7 @@ func runLoad(t *testing.T, cfg Config) *reports.Result {
 }
 
 func TestRunAgainstCorrectServerHasNoViolations(t *testing.T) {
-	addr := startMemServer(t, 3)
+	addr := startRefServer(t, 3)
 	w := testWorkload()
 	res := runLoad(t, Config{Target: Target{URL: "imap://" + addr, Addr: addr, Security: Plain}, Workload: w,
 		Credentials: "u%d:" + testPassword, Seed: 7})

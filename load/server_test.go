@@ -10,6 +10,8 @@ import (
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapserver"
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
+
+	referenceserver "github.com/imapgauge/imapgauge/reference-server"
 )
 
 // testPassword is the password of every test user.
@@ -77,4 +79,23 @@ func testWorkload() *Workload {
 		},
 		Checks: CheckSpec{NotifyWithin: 3 * time.Second, ExpungeGrace: 500 * time.Millisecond, CheckpointEvery: 15 * time.Minute},
 	}
+}
+
+// startRefServer serves users "u1".."uN" (password "pw-N") from the reference
+// server on a random local port: the target of the tests that expect a
+// correct server. (go-imap's in-memory server can list fewer messages than it
+// announced when an expunge and a delivery for a session are both pending,
+// which the checks rightly report.)
+func startRefServer(t testing.TB, users int) string {
+	t.Helper()
+	var opts referenceserver.Options
+	for i := 1; i <= users; i++ {
+		opts.Users = append(opts.Users, referenceserver.User{Name: fmt.Sprintf("u%d", i), Password: fmt.Sprintf(testPassword, i)})
+	}
+	srv, err := referenceserver.Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return srv.Addr()
 }

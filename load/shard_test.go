@@ -1,6 +1,7 @@
 package load
 
 import (
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -22,9 +23,9 @@ func TestShardsMergeToTheSingleRun(t *testing.T) {
 		return Config{Target: Target{URL: "imap://shard-test", Addr: addr, Security: Plain}, Workload: w,
 			Users: users, Seed: seed, Shard: s, Credentials: "u%d:" + testPassword, Interval: time.Second}
 	}
-	single := runLoad(t, cfg(startMemServer(t, users), Shard{}))
+	single := runLoad(t, cfg(startRefServer(t, users), Shard{}))
 
-	shardAddr := startMemServer(t, users)
+	shardAddr := startRefServer(t, users)
 	shards := make([]*reports.Result, 3)
 	var wg sync.WaitGroup
 	for i := range shards {
@@ -61,7 +62,11 @@ func TestShardsMergeToTheSingleRun(t *testing.T) {
 		}
 	}
 	if m.ViolationCount != 0 || s.ViolationCount != 0 {
-		t.Errorf("violations: merged %d, single %d", m.ViolationCount, s.ViolationCount)
+		var b strings.Builder
+		for _, r := range append(shards, single) {
+			_ = reports.WriteText(&b, r, reports.TextOptions{InlineTranscripts: true, MaxFailures: 3})
+		}
+		t.Errorf("violations: merged %d, single %d\n%s", m.ViolationCount, s.ViolationCount, b.String())
 	}
 	// Histograms merge exactly.
 	for _, c := range m.Commands {

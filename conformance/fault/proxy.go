@@ -144,12 +144,21 @@ type pconn struct {
 
 	rawClient, rawServer net.Conn
 
-	mu          sync.Mutex // guards st, starttlsTag, held, continued
+	mu          sync.Mutex // guards st, starttlsTag, held, continued, literalTag
 	st          State
 	starttlsTag string   // tag of a STARTTLS in progress, until TLS is up on both sides
 	held        [][]byte // client lines held back for ReplayPlaintext
 	continued   bool     // the previous client line ended with a literal
-	hung        atomic.Bool
+	// literalTag is the tag of a command whose synchronising literal waits
+	// for the client's go-ahead; literalGo then says whether the client
+	// was sent a continuation request (true: the octets follow) or the
+	// command's completion (false: the octets never come). A fault that
+	// turns the server's continuation request into a refusal leaves the
+	// server waiting for octets that never come: from there the
+	// connection is out of step, as with a server that misbehaves so.
+	literalTag string
+	literalGo  chan bool
+	hung       atomic.Bool
 
 	wmu    sync.Mutex // serialises writes to the server
 	server net.Conn   // current server side (plaintext or TLS)
@@ -175,10 +184,11 @@ func (p *Proxy) serve(client net.Conn) {
 	pc := &pconn{
 		p: p, fault: p.opts.Fault,
 		rawClient: client, rawServer: server,
-		st:      State{Data: map[string]any{}},
-		upTLS:   make(chan net.Conn, 1),
-		downTLS: make(chan net.Conn, 1),
-		done:    make(chan struct{}),
+		st:        State{Data: map[string]any{}},
+		upTLS:     make(chan net.Conn, 1),
+		literalGo: make(chan bool, 1),
+		downTLS:   make(chan net.Conn, 1),
+		done:      make(chan struct{}),
 	}
 	clientSide, serverSide := net.Conn(client), net.Conn(server)
 	if p.opts.UpstreamTLS {
@@ -240,6 +250,12 @@ func (pc *pconn) serverToClient(server, client net.Conn) {
 		}
 		pc.st.Index++
 		tag := pc.starttlsTag
+		if pc.literalTag != "" && len(out) > 0 {
+			if goAhead, decided := literalDecision(out, pc.literalTag); decided {
+				pc.literalTag = ""
+				pc.literalGo <- goAhead
+			}
+		}
 		pc.mu.Unlock()
 		if len(out) > 0 {
 			if _, err := client.Write(out); err != nil {
@@ -340,6 +356,13 @@ func (pc *pconn) clientToServer(client net.Conn) {
 			pc.held = append(pc.held, out)
 		}
 		pc.continued = hasLiteral
+		// A synchronising literal is sent only after the client sees a
+		// continuation request; set before the line reaches the server,
+		// so that its answer cannot come first (RFC 3501 section 7.5).
+		waitGo := hasLiteral && !hold && !isNonSync(line)
+		if waitGo {
+			pc.literalTag = pc.st.Tag
+		}
 		pc.mu.Unlock()
 		if !hold && len(out) > 0 {
 			if pc.writeServer(out) != nil {
@@ -352,6 +375,21 @@ func (pc *pconn) clientToServer(client net.Conn) {
 			return
 		case Disconnect:
 			return
+		}
+		if waitGo {
+			select {
+			case goAhead := <-pc.literalGo:
+				if !goAhead {
+					// Refused with a tagged response: the client goes on
+					// with its next command, not with the octets.
+					pc.mu.Lock()
+					pc.continued = false
+					pc.mu.Unlock()
+					continue
+				}
+			case <-pc.done:
+				return
+			}
 		}
 		if hasLiteral {
 			lit := make([]byte, n)
@@ -453,6 +491,31 @@ func literalSize(line []byte) (int, bool) {
 		return 0, false
 	}
 	return n, true
+}
+
+// isNonSync reports whether line ends with a non-synchronising literal
+// "{n+}" (RFC 7888), whose octets follow without a continuation request.
+func isNonSync(line []byte) bool {
+	return bytes.HasSuffix(bytes.TrimRight(line, "\r\n"), []byte("+}"))
+}
+
+// literalDecision looks at the responses out, as sent to the client, for
+// the answer to a synchronising literal of the command tagged tag: a
+// continuation request (goAhead) or that command's completion (refused).
+func literalDecision(out []byte, tag string) (goAhead, decided bool) {
+	br := bufio.NewReader(bytes.NewReader(out))
+	for {
+		raw, err := readResponse(br)
+		if err != nil {
+			return false, false
+		}
+		switch {
+		case raw[0] == '+':
+			return true, true
+		case bytes.HasPrefix(raw, []byte(tag+" ")):
+			return false, true
+		}
+	}
 }
 
 // readResponse reads one complete server response with its literals.

@@ -19,7 +19,8 @@ import (
 
 // upstream is a small IMAP-like server for the proxy's tests: NOOP,
 // STARTTLS, APPEND with a synchronising literal (echoed back in the
-// completion), LOGOUT; implicit TLS when tlsConfig is set for it.
+// completion; refused before the continuation request for the mailbox
+// "missing"), LOGOUT; implicit TLS when tlsConfig is set for it.
 type upstream struct {
 	ln        net.Listener
 	tlsConfig *tls.Config
@@ -84,6 +85,12 @@ func (u *upstream) serve(c net.Conn) {
 			}
 			c, br = tc, bufio.NewReader(tc)
 		case "APPEND":
+			if f[2] == "missing" {
+				// Refused before the continuation request (RFC 3501
+				// section 7.5): the client does not send the octets.
+				c.Write([]byte(tag + " NO [TRYCREATE] no such mailbox\r\n"))
+				continue
+			}
 			n, _ := strconv.Atoi(strings.Trim(f[len(f)-1], "{}"))
 			c.Write([]byte("+ go ahead\r\n"))
 			data := make([]byte, n)
@@ -291,3 +298,28 @@ func TestProxyCloseEndsHungConnections(t *testing.T) {
 type errString string
 
 func (e errString) Error() string { return string(e) }
+
+// A synchronising literal the server refuses with a tagged response is
+// never sent: the proxy reads the client's next command as a command, not
+// as the literal's octets.
+func TestRefusedLiteral(t *testing.T) {
+	u, pool := startUpstream(t, false)
+	c := dialProxy(t, proxyFor(t, u, pool, Fault{}), false)
+	cmd, err := c.Do("APPEND", wire.Atom("missing"), wire.Literal([]byte("hello")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cmd.LiteralRefused || cmd.Status() != "NO" {
+		t.Fatalf("APPEND to a missing mailbox: %s (literal refused: %v), want NO before the continuation request", cmd.Tagged, cmd.LiteralRefused)
+	}
+	for _, name := range []string{"NOOP", "APPEND"} {
+		args := []wire.Arg{}
+		if name == "APPEND" {
+			args = []wire.Arg{wire.Atom("inbox"), wire.Literal([]byte("hello"))}
+		}
+		next, err := c.Do(name, args...)
+		if err != nil || next.Status() != "OK" {
+			t.Fatalf("%s after the refused literal: %v %v, want OK", name, next.Tagged, err)
+		}
+	}
+}

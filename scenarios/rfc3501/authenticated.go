@@ -15,6 +15,8 @@ func authenticatedState() []conformance.Section {
 		subscriptions[:2],
 		listCommand(),
 		subscriptions[2:],
+		statusCommand(),
+		appendCommand(),
 	} {
 		out = append(out, group...)
 	}

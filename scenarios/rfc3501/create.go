@@ -25,7 +25,7 @@ func createCommand() []conformance.Section {
 			Run: func(t *conformance.T) {
 				m := newMailboxTree(t, 0)
 				fresh := m.name("fresh")
-				m.s.Cmd("OK", "CREATE", wire.Astring(fresh))
+				createFresh(t, m.s, fresh)
 				expectListed(t, listCmd(m.s, "LIST", "", fresh), "LIST", fresh)
 				r := m.s.Cmd("OK", "SELECT", wire.Astring(fresh))
 				if n := lastExists(r); n != 0 {
@@ -78,11 +78,11 @@ func createCommand() []conformance.Section {
 				m := newMailboxTree(t, 0)
 				m.hierarchical()
 				declared := m.name("declared")
-				m.s.Cmd("OK", "CREATE", wire.Astring(declared+m.delim))
+				createFreshAs(t, m.s, declared+m.delim, declared)
 				r := listCmd(m.s, "LIST", "", declared+"*")
 				expectListed(t, r, "LIST", declared)
 				expectNotListed(t, r, "LIST", declared+m.delim)
-				m.s.Cmd("OK", "CREATE", wire.Astring(m.name("declared", "inner")))
+				createFresh(t, m.s, m.name("declared", "inner"))
 			},
 		}, {
 			Name:  "create-makes-superior-names",
@@ -98,7 +98,7 @@ func createCommand() []conformance.Section {
 			Run: func(t *conformance.T) {
 				m := newMailboxTree(t, 0)
 				m.hierarchical()
-				m.s.Cmd("OK", "CREATE", wire.Astring(m.name("up", "mid", "leaf")))
+				createFresh(t, m.s, m.name("up", "mid", "leaf"))
 				r := listCmd(m.s, "LIST", "", m.name("up")+"*")
 				expectListed(t, r, "LIST", m.name("up"))
 				expectListed(t, r, "LIST", m.name("up", "mid"))
@@ -117,7 +117,7 @@ func createCommand() []conformance.Section {
 			Run: func(t *conformance.T) {
 				m := newMailboxTree(t, 0)
 				mixed := m.name("Mixed Case Name")
-				m.s.Cmd("OK", "CREATE", wire.Astring(mixed))
+				createFresh(t, m.s, mixed)
 				expectListed(t, listCmd(m.s, "LIST", "", m.name("*")), "LIST", mixed)
 				m.s.Cmd("OK", "SELECT", wire.Astring(mixed))
 			},

@@ -63,7 +63,7 @@ func deleteCommand() []conformance.Section {
 				doomed := m.create("doomed")
 				m.fill(doomed, "doomed-1", "doomed-2")
 				m.s.Cmd("OK", "DELETE", wire.Astring(doomed))
-				m.s.Cmd("OK", "CREATE", wire.Astring(doomed))
+				createFresh(t, m.s, doomed)
 				if n := statusOf(t, m.s, doomed, "MESSAGES")["MESSAGES"]; n != 0 {
 					t.Mismatch([]string{"MESSAGES 0"}, fmt.Sprintf("MESSAGES %d", n), "STATUS of a mailbox deleted and created again")
 				}

@@ -64,7 +64,7 @@ func listCommand() []conformance.Section {
 				}
 				child := root + d + "child"
 				t.Cleanup(func() { t.Login(0).Cmd("", "DELETE", wire.Astring(child)) })
-				s.Cmd("OK", "CREATE", wire.Astring(child))
+				createFresh(t, s, child)
 				l := expectListed(t, listCmd(s, "LIST", "", child), "LIST", child)
 				if l.Delimiter != d {
 					t.Mismatch([]string{fmt.Sprintf("the delimiter %q, as LIST \"\" \"\" said", d)}, fmt.Sprintf("%q", l.Delimiter),

@@ -82,14 +82,40 @@ func (m *mailboxTree) create(parts ...string) string {
 			m.hierarchical()
 		}
 		for i := range parts {
-			want := "OK|NO"
+			name := m.name(parts[:i+1]...)
 			if i == len(parts)-1 {
-				want = "OK"
+				createFresh(m.t, m.s, name)
+			} else {
+				m.s.Cmd("OK|NO", "CREATE", wire.Astring(name))
 			}
-			m.s.Cmd(want, "CREATE", wire.Astring(m.name(parts[:i+1]...)))
 		}
 	})
 	return m.name(parts...)
+}
+
+// createFresh creates name, unique to the case, in s and fails the case
+// unless it was created. A NO is accepted when LIST then shows name as a
+// selectable mailbox: Dovecot 2.3 answers NO [ALREADYEXISTS] to a CREATE it
+// carried out while another session of the user lists mailboxes, and
+// nothing else can have made a name unique to the case. The transcript
+// says so.
+func createFresh(t *conformance.T, s *conformance.Session, name string) {
+	createFreshAs(t, s, name, name)
+}
+
+// createFreshAs is createFresh for a CREATE argument that names the
+// mailbox listed differently: with a trailing hierarchy delimiter
+// (section 6.3.3).
+func createFreshAs(t *conformance.T, s *conformance.Session, arg, name string) {
+	r := s.Cmd("OK|NO", "CREATE", wire.Astring(arg))
+	if r.Status() == "OK" {
+		return
+	}
+	l := listEntry(s.Cmd("OK", "LIST", wire.Quoted(""), wire.Quoted(name)), "LIST", name)
+	if l == nil || l.HasAttribute(`\Noselect`) {
+		t.Mismatch([]string{"tagged OK"}, show1(r.Tagged), "CREATE %s", name)
+	}
+	s.Conn.Transcript().Notef("CREATE %s answered NO, but the mailbox exists: it was created", name)
 }
 
 // exists reports whether LIST "" name lists name.
@@ -117,7 +143,7 @@ func (m *mailboxTree) noselectName(part string) (name, inferior string) {
 	m.hierarchical()
 	name, inferior = m.name(part), m.name(part, "inner")
 	m.t.Setup(func() {
-		m.s.Cmd("OK", "CREATE", wire.Astring(inferior))
+		createFresh(m.t, m.s, inferior)
 		if m.isNoselect(name) {
 			return
 		}

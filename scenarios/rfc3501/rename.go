@@ -242,7 +242,7 @@ func renameCommand() []conformance.Section {
 				u1 := fetchUIDList(t, m.s, "FETCH 1:2 (UID)", 2)
 				m.s.Tx("OK", "CLOSE")
 				m.s.Cmd("OK", "RENAME", wire.Astring(old), wire.Astring(m.name("new")))
-				m.s.Cmd("OK", "CREATE", wire.Astring(old))
+				createFresh(t, m.s, old)
 				m.fill(old, "second-1")
 				v2 := requireCode(t, m.s.Cmd("OK", "SELECT", wire.Astring(old)), "UIDVALIDITY")
 				u2 := fetchUIDList(t, m.s, "FETCH 1 (UID)", 1)[0]

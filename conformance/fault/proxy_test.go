@@ -305,7 +305,9 @@ func (e errString) Error() string { return string(e) }
 func TestRefusedLiteral(t *testing.T) {
 	u, pool := startUpstream(t, false)
 	c := dialProxy(t, proxyFor(t, u, pool, Fault{}), false)
-	cmd, err := c.Do("APPEND", wire.Atom("missing"), wire.Literal([]byte("hello")))
+	// Longer than the next command: a proxy waiting for these octets would
+	// swallow it and wait on.
+	cmd, err := c.Do("APPEND", wire.Atom("missing"), wire.Literal(bytes.Repeat([]byte("x"), 100)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,9 +12,9 @@ func Sections() []conformance.Section {
 	for _, group := range [][]conformance.Section{
 		strictSyntax(),
 		attributes(),
-		mailboxNames(),
 		states(),
 		dataFormats(),
+		mailboxNames(),
 		capability(),
 		noop(),
 		logout(),
@@ -30,6 +30,7 @@ func Sections() []conformance.Section {
 		storeCommand(),
 		copyCommand(),
 		uidCommand(),
+		responseCodes(),
 		mailboxStatusData(),
 		searchResponse(),
 		mailboxSizeData(),
